@@ -1,0 +1,1 @@
+"""casewatch's data plane: canonical tables in, result tables out. Never imports Django."""
