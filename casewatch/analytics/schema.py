@@ -355,7 +355,13 @@ _CASE_REF = (
 
 _SOURCE = (
     C("source", "string", "数据来源", "Source", doc="Import file or system the row came from."),
-    C("updated_at", "timestamp", "更新时间", "Updated at", doc="When the row last changed (for incremental analysis)."),
+    C(
+        "updated_at",
+        "timestamp",
+        "更新时间",
+        "Updated at",
+        doc="When the row last changed (for incremental analysis).",
+    ),
 )
 
 UNITS = Table(
@@ -369,8 +375,14 @@ UNITS = Table(
         C("name", "string", "单位名称", "Name", required=True, example="宁波市鄞州区人民法院"),
         C("kind", "string", "层级", "Kind", required=True, enum="unit_kind", example="agency"),
         C("agency_kind", "string", "机关类别", "Agency kind", enum="agency_kind", example="court"),
-        C("division_code", "string", "行政区划代码", "Division code", example="330212",
-          doc="GB/T 2260 county-level code; the court code inside a new-style case number."),
+        C(
+            "division_code",
+            "string",
+            "行政区划代码",
+            "Division code",
+            example="330212",
+            doc="GB/T 2260 county-level code; the court code inside a new-style case number.",
+        ),
         C("parent_code", "string", "上级单位代码", "Parent code", example="330212"),
     ),
 )
@@ -423,8 +435,14 @@ CASES = Table(
         C("procedure", "string", "程序", "Procedure", enum="procedure", example="simplified"),
         C("status", "string", "案件状态", "Status", required=True, enum="case_status", example="closed"),
         C("handler_staff_no", "string", "承办人工号", "Handler", example="CRT330212-017"),
-        C("received_at", "date", "收案日期", "Received at", example="2021-03-01",
-          doc="Day the complaint, report or transfer was received (before the filing decision)."),
+        C(
+            "received_at",
+            "date",
+            "收案日期",
+            "Received at",
+            example="2021-03-01",
+            doc="Day the complaint, report or transfer was received (before the filing decision).",
+        ),
         C("filed_at", "date", "立案日期", "Filed at", required=True, example="2021-03-05"),
         C("closed_at", "date", "结案日期", "Closed at", example="2021-06-30"),
         C("claim_amount", "decimal", "标的额(元)", "Claim amount (yuan)", example="150000.00"),
@@ -432,8 +450,14 @@ CASES = Table(
         C("outcome", "string", "结案方式", "Outcome", enum="outcome", example="judgment"),
         C("instance", "int", "审级", "Instance", example="1", doc="1 = first instance, 2 = second instance."),
         C("year", "int", "年度", "Year", derived=True, doc="Year inside the case number."),
-        C("court_division_code", "string", "案号区划代码", "Case-number division code", derived=True,
-          doc="County code parsed from a new-style case number (e.g. 330212)."),
+        C(
+            "court_division_code",
+            "string",
+            "案号区划代码",
+            "Case-number division code",
+            derived=True,
+            doc="County code parsed from a new-style case number (e.g. 330212).",
+        ),
         *_SOURCE,
     ),
 )
@@ -445,14 +469,34 @@ PARTIES = Table(
     key=("party_id",),
     doc="Natural persons and organisations. party_id is the ID number, the credit code, or a source id.",
     columns=(
-        C("party_id", "string", "当事人标识", "Party id", required=True, example="330203199001011234",
-          personal=True),
+        C(
+            "party_id",
+            "string",
+            "当事人标识",
+            "Party id",
+            required=True,
+            example="330203199001011234",
+            personal=True,
+        ),
         C("kind", "string", "类别", "Kind", required=True, enum="party_kind", example="person"),
         C("name", "string", "姓名/名称", "Name", required=True, example="李明", personal=True),
-        C("id_number", "string", "身份证号", "ID number", example="330203199001011234", personal=True,
-          doc="GB 11643 18-digit resident ID; check digit and birth date verified."),
-        C("credit_code", "string", "统一社会信用代码", "Credit code", example="91330200MA2AB3CD4E",
-          doc="GB 32100 unified social credit code; check digit verified."),
+        C(
+            "id_number",
+            "string",
+            "身份证号",
+            "ID number",
+            example="330203199001011234",
+            personal=True,
+            doc="GB 11643 18-digit resident ID; check digit and birth date verified.",
+        ),
+        C(
+            "credit_code",
+            "string",
+            "统一社会信用代码",
+            "Credit code",
+            example="91330200MA2AB3CD4E",
+            doc="GB 32100 unified social credit code; check digit verified.",
+        ),
         C("birth_date", "date", "出生日期", "Birth date", example="1990-01-01", personal=True),
         C("sex", "string", "性别", "Sex", example="M"),
         C("phone", "string", "联系电话", "Phone", example="13800001234", personal=True),
@@ -476,8 +520,14 @@ CASE_PARTIES = Table(
         *_CASE_REF,
         C("party_id", "string", "当事人标识", "Party id", required=True, personal=True),
         C("role", "string", "诉讼地位", "Role", required=True, enum="party_role", example="plaintiff"),
-        C("represents_party_id", "string", "代理对象标识", "Represents", personal=True,
-          doc="For agents, counsel and legal representatives: the party they act for."),
+        C(
+            "represents_party_id",
+            "string",
+            "代理对象标识",
+            "Represents",
+            personal=True,
+            doc="For agents, counsel and legal representatives: the party they act for.",
+        ),
         *_SOURCE,
     ),
 )
@@ -492,15 +542,34 @@ EVENTS = Table(
         *_CASE_REF,
         C("seq", "int", "序号", "Sequence", required=True, example="3"),
         C("kind", "string", "事件类型", "Kind", required=True, enum="event_kind", example="detained"),
-        C("occurred_at", "timestamp", "发生时间", "Occurred at", required=True, example="2021-03-01 10:30:00"),
+        C(
+            "occurred_at",
+            "timestamp",
+            "发生时间",
+            "Occurred at",
+            required=True,
+            example="2021-03-01 10:30:00",
+        ),
         C("actor_staff_no", "string", "经办人工号", "Actor"),
-        C("person_party_id", "string", "涉及人员标识", "Person", personal=True,
-          doc="For custody events: the person detained, arrested, released."),
+        C(
+            "person_party_id",
+            "string",
+            "涉及人员标识",
+            "Person",
+            personal=True,
+            doc="For custody events: the person detained, arrested, released.",
+        ),
         C("approver_level", "string", "审批层级", "Approver level", enum="approver_level"),
         C("approved_at", "timestamp", "审批时间", "Approved at"),
         C("new_due_date", "date", "延长后期限", "New due date"),
-        C("result", "string", "结果", "Result", example="minor",
-          doc="Appraisal result (injury_level for injury appraisals) or decision result."),
+        C(
+            "result",
+            "string",
+            "结果",
+            "Result",
+            example="minor",
+            doc="Appraisal result (injury_level for injury appraisals) or decision result.",
+        ),
         C("lawyer_present", "bool", "律师在场", "Lawyer present"),
         C("lawyer_role", "string", "在场律师身份", "Lawyer role", enum="lawyer_role"),
         C("recorded", "bool", "同步录音录像", "Recorded"),
@@ -520,7 +589,13 @@ DOCUMENTS = Table(
         C("doc_no", "string", "文书编号", "Document number", required=True),
         C("kind", "string", "文书类型", "Kind", required=True, enum="document_kind"),
         C("issued_at", "date", "制作日期", "Issued at", required=True),
-        C("signatories", "string", "签署人", "Signatories", doc="Semicolon-separated names or staff numbers."),
+        C(
+            "signatories",
+            "string",
+            "签署人",
+            "Signatories",
+            doc="Semicolon-separated names or staff numbers.",
+        ),
         *_SOURCE,
     ),
 )
@@ -543,8 +618,14 @@ TRANSFERS = Table(
         C("to_case_number", "string", "接收案号", "To case number"),
         C("sent_at", "timestamp", "移送时间", "Sent at", required=True),
         C("received_at", "timestamp", "接收时间", "Received at"),
-        C("electronic", "bool", "电子卷宗单轨移送", "Electronic (single-track)", required=True,
-          doc="True when the file moved electronically only (单轨制), without a paper file."),
+        C(
+            "electronic",
+            "bool",
+            "电子卷宗单轨移送",
+            "Electronic (single-track)",
+            required=True,
+            doc="True when the file moved electronically only (单轨制), without a paper file.",
+        ),
         C("document_count", "int", "文书数", "Documents"),
         *_SOURCE,
     ),
@@ -565,7 +646,13 @@ PROPERTY_ITEMS = Table(
         C("seized_at", "timestamp", "扣押时间", "Seized at", required=True),
         C("handed_to_custodian_at", "timestamp", "移交保管时间", "Handed to custodian at"),
         C("custodian_staff_no", "string", "保管人工号", "Custodian"),
-        C("relevant", "bool", "与案件有关", "Relevant to the case", doc="False: unrelated, must be released."),
+        C(
+            "relevant",
+            "bool",
+            "与案件有关",
+            "Relevant to the case",
+            doc="False: unrelated, must be released.",
+        ),
         C("released_at", "timestamp", "发还时间", "Released at"),
         C("disposal", "string", "处置方式", "Disposal"),
         C("disposal_at", "timestamp", "处置时间", "Disposal at"),
@@ -673,8 +760,10 @@ def data_dictionary_markdown() -> str:
             out.append(f"References: `({', '.join(cols)})` → `{other}({', '.join(theirs)})`")
         if t.references:
             out.append("")
-        out += ["| column | 中文 | English | type | required | allowed values | example | notes |",
-                "|---|---|---|---|---|---|---|---|"]
+        out += [
+            "| column | 中文 | English | type | required | allowed values | example | notes |",
+            "|---|---|---|---|---|---|---|---|",
+        ]
         for c in t.columns:
             flags = []
             if c.derived:

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    """Organisation tree, accounts and scopes, audit trail, jobs."""
+
+    name = "casewatch.core"
+    label = "core"
+    verbose_name = _("Platform")
+
+    def ready(self):
+        from casewatch.core import audit, auth, jobs  # noqa: F401 - signals and the self-test job

@@ -1,0 +1,29 @@
+"""Forms of the core app."""
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils import formats, timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from casewatch.core.auth import AccountLocked
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form, with a clear message while the account is locked."""
+
+    def clean(self):
+        try:
+            return super().clean()
+        except AccountLocked as exc:
+            until = formats.date_format(timezone.localtime(exc.until), "Y-m-d H:i")
+            raise forms.ValidationError(
+                gettext("This account is locked after repeated failed logins. Try again after %(time)s.")
+                % {"time": until},
+                code="locked",
+            ) from None
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=80, help_text=_("What the token is for."))
+    days = forms.IntegerField(label=_("Valid for (days)"), min_value=1, max_value=366, initial=90)

@@ -1,0 +1,39 @@
+"""Template helpers: masked personal data with an audited reveal button; query strings."""
+
+from django import template
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+
+from casewatch.core.masking import mask
+
+register = template.Library()
+
+
+@register.simple_tag
+def personal(obj, field, can_reveal=False, reveal_url_name=""):
+    """A personal field, masked; with a reveal button (htmx POST, audited) when the role allows."""
+    value = getattr(obj, field, "") or ""
+    if not value:
+        return ""
+    masked = mask(field, value)
+    if not can_reveal or not reveal_url_name:
+        return format_html('<span class="masked">{}</span>', masked)
+    url = reverse(reveal_url_name, args=[obj.pk, field])
+    return format_html(
+        '<span class="masked">{}</span> <button type="button" class="reveal" hx-post="{}" '
+        'hx-target="closest td" hx-swap="innerHTML" title="{}">{}</button>',
+        masked,
+        url,
+        _("Reveal (recorded in the audit trail)"),
+        _("Reveal"),
+    )
+
+
+@register.simple_tag(takes_context=True)
+def querystring_without(context, *names):
+    """The current query string minus the given parameters (for pagination links)."""
+    query = context["request"].GET.copy()
+    for name in names:
+        query.pop(name, None)
+    return query.urlencode()

