@@ -36,7 +36,9 @@ class RestrictedQuerySet(models.QuerySet):
             return self
         field = getattr(self.model, "scope_field", "unit")
         lookup = f"{field}__path__startswith" if field else "path__startswith"
-        return self.filter(**{lookup: path})
+        qs = self.filter(**{lookup: path})
+        # Scoping through a one-to-many relation (a party through its cases) can repeat rows.
+        return qs.distinct() if getattr(self.model, "scope_distinct", False) else qs
 
 
 class AuditQuerySet(models.QuerySet):
