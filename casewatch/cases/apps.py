@@ -15,8 +15,7 @@ class CasesConfig(AppConfig):
         register_nav("cases:case_list", _("Cases"), "view", position=1)
         register_nav("cases:import_list", _("Imports"), "import")
         register_nav("cases:indicator_single_track", _("Single-track coverage"), "view")
-        try:
+        from importlib.util import find_spec
+
+        if find_spec("casewatch.cases.tasks"):
             from casewatch.cases import tasks  # noqa: F401 - registers the import job
-        except ModuleNotFoundError as exc:
-            if exc.name != "casewatch.cases.tasks":
-                raise
