@@ -1,0 +1,279 @@
+"""Screening pages: findings (filters, charts, bulk triage, export), finding, rules, runs."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from casewatch.analytics.ningbo import CITY_CODE, DISTRICTS
+from casewatch.core import jobs
+from casewatch.core.choices import Action
+from casewatch.core.exports import xlsx_response
+from casewatch.core.permissions import user_can
+from casewatch.core.services import get_scoped_or_404, record_export
+from casewatch.screening import services
+from casewatch.screening.choices import FindingStatus, Severity
+from casewatch.screening.models import Finding, RuleVersion, ScreeningRun
+
+DISTRICT_NAMES = {CITY_CODE: "宁波市本级"} | {code: name for code, (name, _a) in DISTRICTS.items()}
+
+
+def _all(options):
+    return [("", gettext_lazy("All"))] + list(options)
+
+
+class FindingFilterForm(forms.Form):
+    rule = forms.CharField(label=gettext_lazy("Rule"), required=False, max_length=40)
+    area = forms.CharField(label=gettext_lazy("Area"), required=False, max_length=40)
+    severity = forms.ChoiceField(
+        label=gettext_lazy("Severity"), required=False, choices=_all(Severity.choices)
+    )
+    status = forms.ChoiceField(
+        label=gettext_lazy("Status"), required=False, choices=_all(FindingStatus.choices)
+    )
+    district = forms.ChoiceField(
+        label=gettext_lazy("District"), required=False, choices=_all(list(DISTRICT_NAMES.items()))
+    )
+    unit = forms.CharField(label=gettext_lazy("Unit code"), required=False, max_length=40)
+
+    def filter(self, qs):
+        if not self.is_bound or not self.is_valid():
+            return qs
+        d = self.cleaned_data
+        if d["rule"]:
+            qs = qs.filter(rule_id=d["rule"].strip())
+        if d["area"]:
+            qs = qs.filter(area=d["area"].strip())
+        if d["severity"]:
+            qs = qs.filter(severity=d["severity"])
+        if d["status"]:
+            qs = qs.filter(status=d["status"])
+        if d["district"]:
+            qs = qs.filter(unit__division_code=d["district"])
+        if d["unit"]:
+            qs = qs.filter(unit__path__contains=f"/{d['unit'].strip()}/")
+        return qs
+
+
+def _lang_zh() -> bool:
+    return not (get_language() or "zh-hans").startswith("en")
+
+
+def _rule_titles() -> dict[str, str]:
+    zh = _lang_zh()
+    titles = {}
+    for rv in RuleVersion.objects.order_by("rule_id", "version").only("rule_id", "title_zh", "title_en"):
+        titles[rv.rule_id] = rv.title_zh if zh else rv.title_en
+    return titles
+
+
+def _evidence_text(finding: Finding) -> str:
+    from casewatch.analytics.rules import CATALOGUE
+
+    rule = next((r for r in CATALOGUE if r.id == finding.rule_id), None)
+    if rule is None:
+        return ""
+    try:
+        return rule.render_evidence(finding.evidence, "zh" if _lang_zh() else "en")
+    except (KeyError, ValueError):
+        return ""
+
+
+EXPORT_HEADER = [
+    "rule",
+    "title",
+    "area",
+    "severity",
+    "status",
+    "unit",
+    "case number",
+    "subject",
+    "evidence",
+    "first seen",
+    "decided by",
+    "reason",
+]
+
+
+@login_required
+def finding_list(request):
+    form = FindingFilterForm(request.GET or None)
+    qs = form.filter(Finding.objects.restrict(request.user)).select_related("case", "unit")
+    if request.GET.get("export") == "xlsx":
+        if not user_can(request.user, Action.EXPORT):
+            raise PermissionDenied(_("Your role may not export."))
+        titles = _rule_titles()
+        rows = (
+            [
+                f.rule_id,
+                titles.get(f.rule_id, ""),
+                f.area,
+                f.severity,
+                f.status,
+                f.unit.name,
+                f.case.case_number,
+                f.subject,
+                _evidence_text(f),
+                f.first_seen_at,
+                f.decided_by_id or "",
+                f.dismissed_reason,
+            ]
+            for f in qs.iterator(chunk_size=2000)
+        )
+        record_export(request.user, "screening.finding", qs.count(), "xlsx")
+        return xlsx_response("findings.xlsx", "findings", EXPORT_HEADER, rows)
+    by_area = list(qs.order_by().values("area").annotate(n=Count("id")).order_by("-n"))
+    by_district = [
+        {"district": DISTRICT_NAMES.get(r["unit__division_code"], r["unit__division_code"]), "n": r["n"]}
+        for r in qs.order_by()
+        .values("unit__division_code")
+        .annotate(n=Count("id"))
+        .order_by("unit__division_code")
+    ]
+    by_status = {r["status"]: r["n"] for r in qs.order_by().values("status").annotate(n=Count("id"))}
+    page = Paginator(qs.order_by("-severity", "rule_id", "-id"), 50).get_page(request.GET.get("page"))
+    titles = _rule_titles()
+    for f in page:
+        f.title = titles.get(f.rule_id, f.rule_id)
+        f.evidence_text = _evidence_text(f)
+    return render(
+        request,
+        "screening/finding_list.html",
+        {
+            "form": form,
+            "page": page,
+            "chart": {"areas": by_area, "districts": by_district},
+            "by_status": by_status,
+            "can_triage": user_can(request.user, Action.SUPERVISE) or user_can(request.user, Action.CHANGE),
+            "can_run": user_can(request.user, Action.SUPERVISE),
+        },
+    )
+
+
+@login_required
+def finding_detail(request, pk):
+    finding = get_scoped_or_404(
+        request.user, Finding.objects.select_related("case", "unit", "decided_by"), pk=pk
+    )
+    rule = RuleVersion.objects.filter(rule_id=finding.rule_id, version=finding.rule_version).first()
+    return render(
+        request,
+        "screening/finding_detail.html",
+        {
+            "finding": finding,
+            "rule": rule,
+            "evidence_text": _evidence_text(finding),
+            "zh": _lang_zh(),
+            "can_triage": user_can(request.user, Action.SUPERVISE) or user_can(request.user, Action.CHANGE),
+        },
+    )
+
+
+@login_required
+@require_POST
+def finding_triage(request):
+    """Bulk confirm or dismiss (reason required) the selected findings."""
+    ids = [int(x) for x in request.POST.getlist("ids") if x.isdigit()]
+    action = request.POST.get("action")
+    try:
+        if not ids:
+            messages.error(request, _("Select at least one finding."))
+        elif action == "confirm":
+            n = services.confirm(request.user, ids)
+            messages.success(request, _("%(n)d finding(s) confirmed.") % {"n": n})
+        elif action == "dismiss":
+            n = services.dismiss(request.user, ids, request.POST.get("reason", ""))
+            messages.success(request, _("%(n)d finding(s) dismissed.") % {"n": n})
+        else:
+            messages.error(request, _("Unknown action."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    nxt = request.POST.get("next") or ""
+    return redirect(nxt if nxt.startswith("/screening/") else "screening:finding_list")
+
+
+@login_required
+def rule_list(request):
+    services.sync_catalogue()
+    latest: dict[str, RuleVersion] = {}
+    for rv in RuleVersion.objects.filter(active=True).order_by("rule_id", "version"):
+        latest[rv.rule_id] = rv
+    counts = {
+        r["rule_id"]: r["n"]
+        for r in Finding.objects.restrict(request.user)
+        .exclude(status=FindingStatus.RESOLVED)
+        .order_by()
+        .values("rule_id")
+        .annotate(n=Count("id"))
+    }
+    rules = sorted(latest.values(), key=lambda r: (r.area, r.rule_id))
+    for r in rules:
+        r.open_findings = counts.get(r.rule_id, 0)
+    return render(request, "screening/rule_list.html", {"rules": rules, "zh": _lang_zh()})
+
+
+@login_required
+def rule_detail(request, rule_id):
+    versions = list(RuleVersion.objects.filter(rule_id=rule_id).order_by("-version"))
+    if not versions:
+        raise Http404
+    rule = versions[0]
+    articles = []
+    if settings.LAWS_DIR:
+        from casewatch.analytics.laws import article_text
+
+        for c in rule.basis:
+            text = (
+                article_text(settings.LAWS_DIR, c.get("law"), c.get("article")) if c.get("article") else None
+            )
+            articles.append({"label": c.get("label"), "text": text, "note": c.get("note")})
+    else:
+        articles = [{"label": c.get("label"), "text": None, "note": c.get("note")} for c in rule.basis]
+    return render(
+        request,
+        "screening/rule_detail.html",
+        {"rule": rule, "versions": versions, "articles": articles, "zh": _lang_zh()},
+    )
+
+
+@login_required
+def run_list(request):
+    runs = ScreeningRun.objects.all() if user_can(request.user, Action.VIEW) else ScreeningRun.objects.none()
+    page = Paginator(runs.select_related("actor"), 30).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "screening/run_list.html",
+        {"page": page, "can_run": user_can(request.user, Action.SUPERVISE)},
+    )
+
+
+@login_required
+def run_detail(request, pk):
+    if not user_can(request.user, Action.VIEW):
+        raise PermissionDenied
+    run = ScreeningRun.objects.filter(pk=pk).first()
+    if run is None:
+        raise Http404
+    rules = sorted(run.rule_seconds.items())
+    return render(request, "screening/run_detail.html", {"run": run, "rules": rules})
+
+
+@login_required
+@require_POST
+def run_start(request):
+    if not user_can(request.user, Action.SUPERVISE):
+        raise PermissionDenied(_("Only supervisors may start a screening run."))
+    mode = "incremental" if request.POST.get("mode") == "incremental" else "full"
+    as_of = request.POST.get("as_of") or None
+    job = jobs.enqueue("screening.analyze", request.user, engine="duckdb", as_of=as_of, mode=mode)
+    return redirect("core:job_detail", pk=job.pk)
