@@ -28,9 +28,9 @@ OPEN_STATUSES = (FindingStatus.NEW, FindingStatus.CONFIRMED, FindingStatus.DISMI
 
 def catalogue():
     """The built-in rule catalogue of the data plane."""
-    from casewatch.analytics.rules import CATALOGUE
+    from casewatch.analytics.rules import RULES
 
-    return list(CATALOGUE)
+    return list(RULES)
 
 
 def _rule_fields(rule) -> dict:
@@ -113,7 +113,6 @@ def analyze(
     progress=None,
 ) -> ScreeningRun:
     """Run the catalogue over the registry (or a Parquet lake) and load the findings."""
-    from casewatch.analytics.engines import get_engine
     from casewatch.cases.snapshot import snapshot
 
     as_of = as_of or timezone.localdate()
@@ -150,16 +149,18 @@ def analyze(
         if progress:
             progress(30, "rules")
         result = eng.run(rules, as_of=as_of, case_keys=case_keys)
-        findings = result.findings
+        summary = result.summary
         if progress:
             progress(80, "loading findings")
-        counts = load_findings(run, rules, versions, findings, case_keys)
+        counts = load_findings(run, rules, versions, result.findings, case_keys)
         run.findings_new, run.findings_unchanged, run.findings_resolved = counts
-        run.rule_seconds = {k: round(v, 4) for k, v in result.seconds.items()}
-        run.rule_counts = result.counts
-        run.rows_scanned = result.rows_scanned
-        run.cases_checked = len(case_keys) if case_keys is not None else result.rows_scanned.get("cases", 0)
-        run.warnings = list(result.warnings)[:100]
+        run.rule_seconds = {st.rule_id: round(st.seconds, 4) for st in summary.rules}
+        run.rule_counts = {st.rule_id: st.findings for st in summary.rules}
+        run.rows_scanned = dict(summary.table_rows)
+        run.cases_checked = (
+            summary.scoped_cases if summary.scoped_cases is not None else summary.table_rows.get("cases", 0)
+        )
+        run.warnings = list(summary.warnings)[:100]
         run.status = RunStatus.SUCCEEDED
     except Exception as exc:
         run.status = RunStatus.FAILED
@@ -177,6 +178,17 @@ def analyze(
             f"{run.findings_unchanged} unchanged, {run.findings_resolved} resolved ({run.status})",
         )
     return run
+
+
+def get_engine(name: str):
+    """A fresh engine of the given kind (Spark is imported only when asked for)."""
+    from casewatch.analytics import engines
+
+    if name == "spark":
+        return engines.SparkEngine()
+    if name == "duckdb":
+        return engines.DuckDBEngine()
+    raise ValueError(f"unknown engine {name!r}")
 
 
 def finding_key(rule_id: str, unit_code: str, case_number: str, subject) -> str:
@@ -310,8 +322,18 @@ def _decide(user, finding_ids, status: str, reason: str = ""):
 
 
 def confirm(user, finding_ids) -> int:
-    """Confirm findings (in the user's scope); confirmed findings go to the problem list."""
-    return _decide(user, finding_ids, FindingStatus.CONFIRMED)
+    """Confirm findings (in the user's scope); confirmed findings go to the problem list.
+
+    Confirming and opening the problems is one transaction; a finding yields at most one problem
+    (re-confirming, or confirming twice, opens nothing new).
+    """
+    from casewatch.problems import services as problems
+
+    ids = list(finding_ids)
+    with transaction.atomic():
+        changed = _decide(user, ids, FindingStatus.CONFIRMED)
+        problems.open_from_findings(user, ids)
+    return changed
 
 
 def dismiss(user, finding_ids, reason: str) -> int:

@@ -78,9 +78,9 @@ def _rule_titles() -> dict[str, str]:
 
 
 def _evidence_text(finding: Finding) -> str:
-    from casewatch.analytics.rules import CATALOGUE
+    from casewatch.analytics.rules import RULES_BY_ID
 
-    rule = next((r for r in CATALOGUE if r.id == finding.rule_id), None)
+    rule = RULES_BY_ID.get(finding.rule_id)
     if rule is None:
         return ""
     try:
