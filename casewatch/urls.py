@@ -1,7 +1,9 @@
 """URL map: the platform shell, each app under its own prefix, the API under /api/v1/."""
 
 from django.apps import apps
-from django.urls import include, path
+from django.http import JsonResponse
+from django.urls import include, path, re_path
+from django.utils.translation import gettext as _
 
 from casewatch.api.api import api
 from casewatch.core.views import healthz
@@ -11,6 +13,14 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("casewatch.core.urls")),
 ]
+
+
+def api_not_found(request, rest=""):
+    """Unknown API paths answer in the API's JSON error shape, not an HTML page."""
+    return JsonResponse({"code": "not_found", "message": _("Not found.")}, status=404)
+
+
+urlpatterns.append(re_path(r"^api/(?P<rest>.*)$", api_not_found))
 
 for _app, _prefix in (
     ("cases", "cases/"),

@@ -1,6 +1,8 @@
-"""API endpoints of the case registry (read): matters, cases, parties, events; scoped and masked."""
+"""API endpoints of the case registry (read): matters, cases, parties, events; scoped and masked.
 
-from __future__ import annotations
+No ``from __future__ import annotations`` here: django-ninja must see ``Query[CaseFilters]`` as a
+real type, or the query-parameter model is never completed (500 on the list and on openapi.json).
+"""
 
 import datetime as dt
 

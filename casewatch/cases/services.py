@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Count, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from casewatch.cases.models import Case, CaseParty, Document, Event, Transfer
@@ -90,7 +91,8 @@ def matter_timeline(user, case: Case) -> tuple[list[Case], list[TimelineEntry]]:
         owner = by_id.get(tr.from_case_id) or by_id.get(tr.to_case_id)
         entries.append(TimelineEntry(tr.sent_at, owner, "transfer", str(_("Transfer")), detail))
     for doc in Document.objects.filter(case_id__in=ids):
-        when = dt.datetime.combine(doc.issued_at, dt.time(0, 0), tzinfo=dt.UTC)
+        # A date-only document starts its day in the local time zone (not at 08:00 in Ningbo).
+        when = timezone.make_aware(dt.datetime.combine(doc.issued_at, dt.time(0, 0)))
         entries.append(TimelineEntry(when, by_id[doc.case_id], "document", doc.kind_label(), doc.doc_no))
     entries.sort(key=lambda e: (e.when, e.kind != "event"))
     return cases, entries

@@ -33,11 +33,13 @@ _context: contextvars.ContextVar[RequestContext | None] = contextvars.ContextVar
 
 
 def current() -> RequestContext:
+    """The context opened by `begin` (request, job, command), or an empty one.
+
+    The empty one is not stored: a user set outside any context (a login that is not part of a
+    request) must not stick to later, unrelated records.
+    """
     ctx = _context.get()
-    if ctx is None:
-        ctx = RequestContext()
-        _context.set(ctx)
-    return ctx
+    return ctx if ctx is not None else RequestContext()
 
 
 def begin(request_id: str | None = None, client_ip: str | None = None, user=None):

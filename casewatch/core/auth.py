@@ -39,6 +39,9 @@ class LockoutModelBackend(ModelBackend):
             return None
         if user.is_locked(now):
             audit.record(AuditAction.LOGIN_FAILED, user, user=user, message="account locked")
+            if request is not None:
+                # django.contrib.auth.authenticate() swallows PermissionDenied: tell the form here.
+                request.account_locked_until = user.locked_until
             raise AccountLocked(user.locked_until)
         if user.check_password(password) and self.user_can_authenticate(user):
             if user.failed_login_count or user.locked_until:

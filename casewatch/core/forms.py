@@ -16,12 +16,23 @@ class LoginForm(AuthenticationForm):
         try:
             return super().clean()
         except AccountLocked as exc:
-            until = formats.date_format(timezone.localtime(exc.until), "Y-m-d H:i")
-            raise forms.ValidationError(
-                gettext("This account is locked after repeated failed logins. Try again after %(time)s.")
-                % {"time": until},
-                code="locked",
-            ) from None
+            raise self._locked(exc.until) from None
+        except forms.ValidationError:
+            # authenticate() turns the backend's AccountLocked into "no user"; the backend left
+            # the lock on the request.
+            until = getattr(self.request, "account_locked_until", None)
+            if until is None:
+                raise
+            raise self._locked(until) from None
+
+    @staticmethod
+    def _locked(until) -> forms.ValidationError:
+        until = formats.date_format(timezone.localtime(until), "Y-m-d H:i")
+        return forms.ValidationError(
+            gettext("This account is locked after repeated failed logins. Try again after %(time)s.")
+            % {"time": until},
+            code="locked",
+        )
 
 
 class TokenForm(forms.Form):

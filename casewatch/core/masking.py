@@ -42,7 +42,7 @@ def mask_address(value: str | None) -> str:
 
 
 def mask_name(value: str | None) -> str:
-    """李* / 欧阳** — keep the family name character."""
+    """李* / 欧** — keep the first character (the family name, or the first of a compound one)."""
     if not value:
         return ""
     return value[0] + "*" * (len(value) - 1)

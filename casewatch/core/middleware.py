@@ -56,7 +56,7 @@ class PasswordChangeRequiredMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and user.must_change_password:
-            allowed = {reverse("core:password_change"), reverse("core:logout")}
+            allowed = {reverse("core:password_change"), reverse("core:logout"), reverse("core:set_language")}
             if request.path not in allowed and not request.path.startswith(self.ALLOWED_PREFIXES):
                 return redirect("core:password_change")
         return self.get_response(request)

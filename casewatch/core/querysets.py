@@ -58,4 +58,8 @@ class AuditQuerySet(models.QuerySet):
             return self.none()
         if path == "/":
             return self
+        if path.count("/") == 2:
+            # An auditor of the whole tree (the city) also reads the records that belong to no
+            # unit: failed logins of unknown usernames, commands run from the shell.
+            return self.filter(models.Q(unit_path__startswith=path) | models.Q(unit_path=""))
         return self.filter(unit_path__startswith=path)

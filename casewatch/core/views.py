@@ -39,6 +39,16 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
+    def form_valid(self, form):
+        """Log in, and apply the account's language (LocaleMiddleware reads the cookie only)."""
+        response = super().form_valid(form)
+        lang = form.get_user().language
+        if lang and check_for_language(lang):
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME, lang, max_age=settings.LANGUAGE_COOKIE_AGE, samesite="Lax"
+            )
+        return response
+
 
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "core/password_change.html"
@@ -171,6 +181,10 @@ def audit_list(request):
     fmt = request.GET.get("export")
     if fmt in ("csv", "xlsx"):
         require_action(request, Action.EXPORT)
+        # The file holds exactly the rows counted in the export's own record (which, like any
+        # record written while the file streams, comes after them).
+        newest = AuditLog.objects.order_by("-id").values_list("id", flat=True).first() or 0
+        qs = qs.filter(id__lte=newest)
         count = qs.count()
         record_export(request.user, "core.auditlog", count, fmt)
         if fmt == "csv":
@@ -241,6 +255,16 @@ def token_list(request):
 def token_revoke(request, pk):
     token = ApiToken.objects.filter(pk=pk, user=request.user).first()
     if token is None:
+        if ApiToken.objects.filter(pk=pk).exists():
+            # Someone else's token: answer like a missing one, but keep the attempt on record.
+            audit.record(
+                AuditAction.ACCESS_DENIED,
+                user=request.user,
+                object_type=ApiToken._meta.label_lower,
+                object_id=str(pk),
+                object_repr=str(ApiToken._meta.verbose_name),
+                message="revoke refused: another user's token",
+            )
         raise Http404(_("Not found."))
     revoke_token(request.user, token)
     messages.success(request, _("The token has been revoked."))
