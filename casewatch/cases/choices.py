@@ -1,16 +1,24 @@
 """Choices of the case registry, generated from the canonical schema's enumerations."""
 
+from django.utils.functional import lazy
 from django.utils.translation import get_language
 
 from casewatch.analytics.schema import ENUMS
 
 
-def choices(enum: str) -> list[tuple[str, str]]:
-    """Django choices for a canonical enumeration, labelled in Chinese (the default language).
+def _pick(zh: str, en: str) -> str:
+    return en if (get_language() or "zh-hans").startswith("en") else zh
 
-    Labels shown to users go through `label(enum, value)`, which follows the active language.
+
+_lazy_pick = lazy(_pick, str)
+
+
+def choices(enum: str) -> list[tuple[str, str]]:
+    """Django choices for a canonical enumeration; each label follows the active language.
+
+    The bilingual labels live in the canonical schema (one place for importers, docs and UI).
     """
-    return [(k, zh) for k, (zh, _en) in ENUMS[enum].items()]
+    return [(k, _lazy_pick(zh, en)) for k, (zh, en) in ENUMS[enum].items()]
 
 
 def label(enum: str, value: str | None) -> str:
