@@ -1,0 +1,90 @@
+"""API: deadline states (scoped), one case's computation, measures."""
+
+import datetime as dt
+
+from ninja import Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from casewatch.core.choices import Action
+from casewatch.core.services import get_scoped_or_404
+from casewatch.deadlines import services
+from casewatch.deadlines.models import CaseDeadline
+
+router = Router(tags=["deadlines"])
+
+
+class DeadlineOut(Schema):
+    case_id: int
+    unit_code: str
+    case_number: str
+    case_type: str
+    procedure: str
+    handler_staff_no: str
+    filed_at: dt.date
+    limit_period: str
+    excluded_days: int
+    extended_to: dt.date | None
+    due_date: dt.date | None
+    legal_days_used: int
+    raw_age_days: int
+    days_left: int | None
+    overdue_days: int
+    light: str
+    long_pending_months: int
+    escalation_step: str
+    as_of: dt.date
+
+    @staticmethod
+    def resolve_unit_code(obj):
+        return obj.unit_id
+
+
+@router.get("/cases", response=list[DeadlineOut])
+@paginate(LimitOffsetPagination)
+def list_deadlines(
+    request, light: str | None = None, case_type: str | None = None, long_pending: bool = False
+):
+    qs = CaseDeadline.objects.restrict(request.auth, Action.VIEW).order_by("days_left", "case_number")
+    if light:
+        qs = qs.filter(light=light)
+    if case_type:
+        qs = qs.filter(case_type=case_type)
+    if long_pending:
+        qs = qs.filter(long_pending_months__gt=0)
+    return qs
+
+
+@router.get("/cases/{case_id}")
+def case_deadline(request, case_id: int):
+    from casewatch.cases.models import Case
+
+    case = get_scoped_or_404(request.auth, Case, Action.VIEW, pk=case_id)
+    state, steps = services.case_panel(case)
+    return {
+        "state": {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in state.items()},
+        "steps": [
+            {
+                "kind": s.kind,
+                "text": s.text,
+                "value": s.value.isoformat() if isinstance(s.value, dt.date) else s.value,
+                "data": {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in s.data.items()},
+            }
+            for s in steps
+        ],
+    }
+
+
+@router.get("/measures")
+def measures(request, start: dt.date, end: dt.date):
+    services.require(request.auth, Action.VIEW)
+    data = services.measures_for(request.auth, start, end)
+    return {
+        k: [
+            {
+                kk: (str(vv) if vv is not None and not isinstance(vv, int | bool | str) else vv)
+                for kk, vv in r.items()
+            }
+            for r in v
+        ]
+        for k, v in data.items()
+    }

@@ -1,0 +1,245 @@
+"""Pages: deadline list, case panel, measures, performance, settings, display tokens, display board."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from casewatch.analytics.schema import CASE_TYPES
+from casewatch.core import jobs
+from casewatch.core.choices import Action
+from casewatch.core.exports import xlsx_response
+from casewatch.core.models import Unit
+from casewatch.core.services import get_scoped_or_404, record_export
+from casewatch.deadlines import services
+from casewatch.deadlines.choices import Light
+from casewatch.deadlines.models import CaseDeadline, DisplayToken, LightRule
+
+SORTS = {
+    "days_left": ("days_left", "case_number"),
+    "-overdue": ("-overdue_days", "case_number"),
+    "age": ("-raw_age_days",),
+}
+
+
+def _date(value, default):
+    try:
+        return dt.date.fromisoformat(value) if value else default
+    except ValueError:
+        return default
+
+
+@login_required
+def deadline_list(request):
+    services.require(request.user, Action.VIEW)
+    qs = CaseDeadline.objects.restrict(request.user, Action.VIEW)
+    light = request.GET.get("light", "")
+    if light in Light.values:
+        qs = qs.filter(light=light)
+    case_type = request.GET.get("case_type", "")
+    if case_type:
+        qs = qs.filter(case_type=case_type)
+    unit = request.GET.get("unit", "")
+    if unit:
+        qs = qs.filter(unit__path__contains=f"/{unit}/")
+    if request.GET.get("long_pending"):
+        qs = qs.filter(long_pending_months__gt=0)
+    sort = request.GET.get("sort", "days_left")
+    qs = qs.order_by(*SORTS.get(sort, SORTS["days_left"]))
+    counts = dict(qs.order_by().values_list("light").annotate(n=Count("pk")))
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "deadlines/deadline_list.html",
+        {
+            "page": page,
+            "counts": counts,
+            "lights": Light.choices,
+            "case_types": CASE_TYPES,
+            "filters": request.GET,
+        },
+    )
+
+
+@login_required
+def case_panel(request, pk: int):
+    from casewatch.cases.models import Case
+
+    case = get_scoped_or_404(request.user, Case.objects.select_related("unit"), Action.VIEW, pk=pk)
+    as_of = _date(request.GET.get("as_of"), timezone.localdate())
+    state, steps = services.case_panel(case, as_of)
+    stored = CaseDeadline.objects.filter(case_id=case.pk).first()
+    return render(
+        request,
+        "deadlines/case_panel.html",
+        {"case": case, "state": state, "steps": steps, "stored": stored, "as_of": as_of},
+    )
+
+
+@login_required
+def measures(request):
+    services.require(request.user, Action.VIEW)
+    today = timezone.localdate()
+    end = _date(request.GET.get("end"), today)
+    start = _date(request.GET.get("start"), dt.date(end.year, 1, 1))
+    base = _date(request.GET.get("base"), None)
+    data = services.measures_for(request.user, start, end, base)
+    trend = [
+        {"month": r["month_end"].strftime("%Y-%m"), "n": r["long_pending"], "case_type": r["case_type"]}
+        for r in data["long_pending_trend"]
+    ]
+    return render(request, "deadlines/measures.html", {"m": data, "start": start, "end": end, "trend": trend})
+
+
+@login_required
+def performance(request):
+    services.require(request.user, Action.VIEW)
+    month = _date(
+        (request.GET.get("month") or "") + "-01" if request.GET.get("month") else "",
+        timezone.localdate().replace(day=1),
+    )
+    rows = services.performance(request.user, month)
+    if request.GET.get("format") == "xlsx":
+        services.require(request.user, Action.EXPORT)
+        header = [
+            _("Month"),
+            _("Unit"),
+            _("Handler"),
+            _("Pending"),
+            _("Red lights"),
+            _("Days overdue"),
+            _("Long pending"),
+            _("Points"),
+        ]
+        record_export(request.user, "deadlines.performance", len(rows), "xlsx")
+        return xlsx_response(
+            f"performance-{month:%Y-%m}.xlsx",
+            "performance",
+            header,
+            (
+                [
+                    r["month"],
+                    r["unit_code"],
+                    r["handler"],
+                    r["pending"],
+                    r["red"],
+                    r["overdue_days"],
+                    r["long_pending"],
+                    float(r["points"]),
+                ]
+                for r in rows
+            ),
+        )
+    return render(
+        request, "deadlines/performance.html", {"rows": rows, "month": month, "points": services.points()}
+    )
+
+
+@login_required
+def settings_page(request):
+    services.require(request.user, Action.VIEW)
+    if request.method == "POST":
+        try:
+            services.save_light_rule(
+                request.user,
+                request.POST.get("case_type", ""),
+                yellow_share_num=int(request.POST["yellow_share_num"]),
+                yellow_share_den=int(request.POST["yellow_share_den"]),
+                yellow_days_left=int(request.POST["yellow_days_left"]),
+                red_days_left=int(request.POST["red_days_left"]),
+                long_pending_months=request.POST.get("long_pending_months", "12,18,24,36"),
+                note=request.POST.get("note", "")[:200],
+            )
+        except (KeyError, ValueError, ValidationError) as exc:
+            messages.error(request, _("Not saved: %(error)s") % {"error": exc})
+        else:
+            messages.success(request, _("A new version of the light rule is active."))
+        return redirect("deadlines:settings")
+    return render(
+        request,
+        "deadlines/settings.html",
+        {
+            "lights": services.light_configs(),
+            "history": LightRule.objects.all()[:50],
+            "ladder": services.ladder(),
+            "points": services.points(),
+            "case_types": CASE_TYPES,
+        },
+    )
+
+
+@login_required
+@require_POST
+def refresh(request):
+    services.require(request.user, Action.SUPERVISE)
+    job = jobs.enqueue("deadlines.refresh", request.user)
+    messages.success(request, _("Refresh queued (job %(id)s).") % {"id": job.pk})
+    return redirect("deadlines:deadline_list")
+
+
+@login_required
+def token_list(request):
+    services.require(request.user, Action.SUPERVISE)
+    raw = None
+    if request.method == "POST":
+        if request.POST.get("revoke"):
+            services.revoke_display_token(request.user, int(request.POST["revoke"]))
+            messages.success(request, _("Display token revoked."))
+            return redirect("deadlines:token_list")
+        _token, raw = services.issue_display_token(
+            request.user, request.POST.get("unit", ""), request.POST.get("name", "")
+        )
+    tokens = DisplayToken.objects.restrict(request.user, Action.VIEW).select_related("unit")
+    units = Unit.objects.restrict(request.user, Action.VIEW).filter(kind__in=("city", "district", "agency"))
+    return render(request, "deadlines/token_list.html", {"tokens": tokens, "units": units, "raw": raw})
+
+
+def display(request, token: str):
+    """The wall display: no session; the token opens one scope, read-only, no personal data."""
+    tok = DisplayToken.lookup(token)
+    if tok is None:
+        raise Http404(_("Not found."))
+    DisplayToken.objects.filter(pk=tok.pk).update(last_used_at=timezone.now())
+    base = CaseDeadline.objects.filter(unit__path__startswith=tok.unit.path)
+    children = list(Unit.objects.filter(parent=tok.unit).order_by("code")) or [tok.unit]
+    panels = []
+    for unit in children:
+        qs = base.filter(unit__path__startswith=unit.path)
+        counts = dict(qs.order_by().values_list("light").annotate(n=Count("pk")))
+        if not counts:
+            continue
+        lp = dict(
+            qs.filter(long_pending_months__gt=0)
+            .order_by()
+            .values_list("long_pending_months")
+            .annotate(n=Count("pk"))
+        )
+        panels.append(
+            {
+                "unit": unit,
+                "counts": counts,
+                "long_pending": sorted(lp.items()),
+                "red": qs.filter(light=Light.RED)
+                .order_by("days_left")
+                .values("case_number", "handler_staff_no", "days_left")[:12],
+                "yellow": qs.filter(light=Light.YELLOW)
+                .order_by("days_left")
+                .values("case_number", "handler_staff_no", "days_left")[:12],
+            }
+        )
+    response = render(
+        request, "deadlines/display.html", {"scope": tok.unit, "panels": panels, "now": timezone.localtime()}
+    )
+    response["X-Robots-Tag"] = "noindex"
+    response["Cache-Control"] = "no-store"
+    return response
