@@ -1,0 +1,192 @@
+"""Pages: leads list, lead / cluster view with the relationship graph and the workflow, a case's
+risk panel, statistics, evidence package export (DOCX, XLSX). Scoped; out of scope → 404."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from casewatch.analytics.falselit.config import INDICATORS
+from casewatch.core import audit
+from casewatch.core.choices import Action, AuditAction
+from casewatch.core.exports import xlsx_response
+from casewatch.core.models import Unit
+from casewatch.core.permissions import user_can
+from casewatch.core.services import get_scoped_or_404
+from casewatch.falselit import services
+from casewatch.falselit.choices import Category, LeadOutcome, LeadStatus
+from casewatch.falselit.models import Lead
+
+
+def _reveal(request) -> bool:
+    return request.GET.get("reveal") == "1" and user_can(request.user, Action.REVEAL)
+
+
+@login_required
+def lead_list(request):
+    qs = Lead.objects.restrict(request.user, Action.VIEW).select_related("unit")
+    status, category = request.GET.get("status", ""), request.GET.get("category", "")
+    if status in LeadStatus.values:
+        qs = qs.filter(status=status)
+    if category in Category.values:
+        qs = qs.filter(category=category)
+    try:
+        min_score = float(request.GET.get("min_score") or 0)
+    except ValueError:
+        min_score = 0.0
+    if min_score:
+        qs = qs.filter(score__gte=min_score)
+    return render(
+        request,
+        "falselit/lead_list.html",
+        {
+            "leads": qs[:500],
+            "statuses": LeadStatus.choices,
+            "categories": Category.choices,
+            "status": status,
+            "category": category,
+            "min_score": min_score or "",
+        },
+    )
+
+
+def _hits(lead: Lead, reveal: bool) -> list[dict]:
+    return [
+        {
+            **h,
+            "label": INDICATORS.get(h["code"], (h["code"],))[0],
+            "evidence": services.masked_evidence(h["evidence"], reveal),
+        }
+        for h in lead.evidence
+    ]
+
+
+@login_required
+def lead_detail(request, pk: int):
+    lead = get_scoped_or_404(request.user, Lead.objects.select_related("unit", "case"), Action.VIEW, pk=pk)
+    reveal = _reveal(request)
+    if reveal:
+        audit.record(AuditAction.REVEAL, lead, user=request.user, message="revealed lead graph")
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "triage":
+                services.triage(
+                    request.user,
+                    lead.pk,
+                    accept=request.POST.get("accept") == "1",
+                    note=request.POST.get("note", ""),
+                )
+            elif action == "refer":
+                services.refer(
+                    request.user,
+                    lead.pk,
+                    to_unit=request.POST.get("to_unit", ""),
+                    note=request.POST.get("note", ""),
+                )
+            elif action == "outcome":
+                services.record_outcome(
+                    request.user,
+                    lead.pk,
+                    outcome=request.POST.get("outcome", ""),
+                    feedback=request.POST.get("note", ""),
+                )
+            elif action == "supervise":
+                services.list_for_supervision(
+                    request.user,
+                    lead.pk,
+                    deadline=dt.date.fromisoformat(request.POST.get("deadline", "")),
+                    instructions=request.POST.get("note", ""),
+                )
+            messages.success(request, _("Saved."))
+        except (ValidationError, PermissionDenied, ValueError) as exc:
+            messages.error(request, "; ".join(getattr(exc, "messages", [str(exc)])))
+        except Http404:
+            raise
+        return redirect("falselit:lead_detail", pk=pk)
+    units = Unit.objects.filter(agency_kind__in=services.REFERRAL_AGENCIES, kind="agency").order_by("code")
+    return render(
+        request,
+        "falselit/lead_detail.html",
+        {
+            "lead": lead,
+            "hits": _hits(lead, reveal),
+            "graph": services.masked_graph(lead.graph, reveal),
+            "referrals": lead.referrals.select_related("from_unit", "to_unit"),
+            "units": units,
+            "outcomes": [c for c in LeadOutcome.choices if c[0]],
+            "can_change": user_can(request.user, Action.CHANGE),
+            "can_supervise": user_can(request.user, Action.SUPERVISE),
+            "can_reveal": user_can(request.user, Action.REVEAL),
+            "reveal": reveal,
+        },
+    )
+
+
+@login_required
+def case_panel(request, pk: int):
+    from casewatch.cases.models import Case
+
+    case = get_scoped_or_404(request.user, Case.objects.select_related("unit"), Action.VIEW, pk=pk)
+    panel = services.case_risk(request.user, case)
+    for h in panel["hits"]:
+        h["label"] = INDICATORS.get(h["code"], (h["code"],))[0]
+        h["evidence"] = services.masked_evidence(h["evidence"], False)
+    return render(request, "falselit/case_panel.html", panel)
+
+
+@login_required
+def lead_stats(request):
+    if not user_can(request.user, Action.VIEW):
+        raise Http404
+    return render(request, "falselit/stats.html", {"stats": services.stats(request.user)})
+
+
+@login_required
+def lead_export(request, pk: int, fmt: str):
+    lead = get_scoped_or_404(request.user, Lead, Action.EXPORT, pk=pk)
+    if fmt not in ("docx", "xlsx"):
+        raise Http404
+    audit.record(AuditAction.EXPORT, lead, user=request.user, message=f"evidence package {fmt}")
+    hits = _hits(lead, False)
+    header = [_("Case"), _("Indicator"), _("Explanation"), _("Evidence")]
+    rows = [
+        [h["case_key"].replace("|", " "), f"{h['code']} {h['label']}", h["detail"], "; ".join(h["evidence"])]
+        for h in hits
+    ]
+    name = f"falselit-lead-{lead.pk}"
+    if fmt == "xlsx":
+        return xlsx_response(f"{name}.xlsx", _("Evidence"), header, rows)
+    from docx import Document
+
+    doc = Document()
+    doc.add_heading(_("False-litigation lead evidence package"), level=1)
+    doc.add_paragraph(f"{lead.title}")
+    doc.add_paragraph(
+        _("Risk score: %(score).2f · category: %(cat)s · holding unit: %(unit)s")
+        % {"score": lead.score, "cat": lead.get_category_display(), "unit": lead.unit.name}
+    )
+    doc.add_paragraph(_("The system proposes; the receiving agency decides. Personal data is masked."))
+    table = doc.add_table(rows=1, cols=len(header))
+    for cell, text in zip(table.rows[0].cells, header, strict=True):
+        cell.text = str(text)
+    for r in rows:
+        cells = table.add_row().cells
+        for cell, text in zip(cells, r, strict=True):
+            cell.text = str(text)
+    buf = io.BytesIO()
+    doc.save(buf)
+    buf.seek(0)
+    return FileResponse(
+        buf,
+        as_attachment=True,
+        filename=f"{name}.docx",
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
