@@ -114,6 +114,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "casewatch.core.context_processors.navigation",
+                "casewatch.problems.context_processors.inbox",
             ],
         },
     },

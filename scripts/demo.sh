@@ -28,7 +28,9 @@ fi
 
 $CW worker &
 WORKER=$!
-trap 'kill $WORKER 2>/dev/null || true' EXIT INT TERM
+$CW problems-tick --daily 01:00 &
+TICK=$!
+trap 'kill $WORKER $TICK 2>/dev/null || true' EXIT INT TERM
 
 cat <<MSG
 

@@ -6,7 +6,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from casewatch.cases.models import Case, Event
 from casewatch.core.choices import Role
@@ -115,5 +115,5 @@ def test_triage_confirm_dismiss_requires_reason_and_scope(city):
     assert [r.after["status"] for r in trail] == ["confirmed", "dismissed"]
 
     handler = user(Role.HANDLER, "330212-PSB-XJ")
-    with pytest.raises(Exception, match="may not"):
+    with pytest.raises(PermissionDenied):
         services.confirm(handler, [yinzhou.pk])

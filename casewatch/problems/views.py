@@ -1,0 +1,330 @@
+"""Problem pages: the list (filters, bulk actions, XLSX export), entry, the problem page with its
+workflow actions, and evidence upload and download."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from casewatch.core.choices import Action, Role
+from casewatch.core.exports import xlsx_response
+from casewatch.core.models import Staff, Unit, User
+from casewatch.core.services import get_scoped_or_404, record_export
+from casewatch.problems import evidence as evidence_files
+from casewatch.problems import notifications, services
+from casewatch.problems.choices import CLOSED_STATUSES, OPEN_STATUSES, ProblemStatus
+from casewatch.problems.filtersets import ProblemFilterForm
+from casewatch.problems.forms import (
+    HANDLING_ROLES,
+    AssignForm,
+    DeadlineForm,
+    EvidenceForm,
+    ProblemForm,
+    ReasonForm,
+    ReopenForm,
+    SubmitForm,
+)
+from casewatch.problems.models import Evidence, Problem, ProblemEvent
+from casewatch.problems.services import can
+
+S = ProblemStatus
+
+
+def _errors(request, exc: ValidationError) -> None:
+    messages.error(request, " ".join(exc.messages))
+
+
+def export_header() -> list[str]:
+    return [
+        _("Number"),
+        _("Source"),
+        _("Status"),
+        _("Severity"),
+        _("District"),
+        _("Unit"),
+        _("Case number"),
+        _("Area"),
+        _("Title"),
+        _("Description"),
+        _("Required measure"),
+        _("Responsible person"),
+        _("Assigned to"),
+        _("Found"),
+        _("Deadline"),
+        _("Overdue (days)"),
+        _("Verified"),
+        _("Times returned"),
+    ]
+
+
+def export_rows(qs, today):
+    for p in qs.iterator(chunk_size=2000):
+        yield [
+            p.pk,
+            p.get_source_display(),
+            p.get_status_display(),
+            p.get_severity_display(),
+            p.unit.division_code,
+            f"{p.unit.parent.name} {p.unit.name}" if p.unit.parent_id else p.unit.name,
+            p.case.case_number if p.case_id else "",
+            p.area,
+            p.title,
+            p.description,
+            p.measure_text,
+            p.responsible.name if p.responsible_id else "",
+            (p.assignee.get_full_name() or p.assignee.username) if p.assignee_id else "",
+            timezone.localtime(p.created_at),
+            p.deadline,
+            p.days_overdue(today),
+            timezone.localtime(p.verified_at) if p.verified_at else "",
+            p.return_count,
+        ]
+
+
+@login_required
+def problem_list(request):
+    """The problem list; every board figure links here with the same filter."""
+    user = request.user
+    today = timezone.localdate()
+    form = ProblemFilterForm(request.GET or None)
+    qs = form.filter(Problem.objects.restrict(user, Action.VIEW), user, today)
+    if request.GET.get("export") == "xlsx":
+        if not can(user, Action.EXPORT):
+            raise PermissionDenied(_("Your role may not export."))
+        qs = qs.select_related("unit", "unit__parent", "case", "responsible", "assignee").order_by("id")
+        count = qs.count()
+        record_export(user, "problems.problem", count, "xlsx")
+        return xlsx_response("problems.xlsx", "problems", export_header(), export_rows(qs, today))
+    by_status = {r["status"]: r["n"] for r in qs.order_by().values("status").annotate(n=Count("id"))}
+    page = Paginator(
+        qs.select_related("unit", "unit__parent", "assignee", "case").order_by("deadline", "id"), 50
+    ).get_page(request.GET.get("page"))
+    supervisor = can(user, Action.SUPERVISE)
+    people = (
+        User.objects.restrict(user, Action.VIEW)
+        .filter(role__in=HANDLING_ROLES, is_active=True)
+        .order_by("username")
+        if supervisor
+        else User.objects.none()
+    )
+    return render(
+        request,
+        "problems/problem_list.html",
+        {
+            "form": form,
+            "page": page,
+            "total": page.paginator.count,
+            "by_status": [(value, label, by_status.get(value, 0)) for value, label in S.choices],
+            "today": today,
+            "can_bulk": supervisor,
+            "can_create": can(user, Action.SUPERVISE, Action.CHANGE),
+            "can_export": can(user, Action.EXPORT),
+            "people": people,
+        },
+    )
+
+
+@login_required
+def problem_create(request):
+    user = request.user
+    if not can(user, Action.SUPERVISE, Action.CHANGE):
+        raise PermissionDenied(_("Your role may not open problems."))
+    units = Unit.objects.restrict(user, Action.VIEW)
+    form = ProblemForm(request.POST or None, units=units)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        case = None
+        if d["case_number"]:
+            from casewatch.cases.models import Case
+
+            case = (
+                Case.objects.restrict(user, Action.VIEW).filter(case_number=d["case_number"].strip()).first()
+            )
+            if case is None:
+                form.add_error("case_number", _("No case with this number in your scope."))
+        responsible = None
+        if d["responsible_no"]:
+            responsible = (
+                Staff.objects.restrict(user, Action.VIEW).filter(staff_no=d["responsible_no"].strip()).first()
+            )
+            if responsible is None:
+                form.add_error("responsible_no", _("No member of staff with this number in your scope."))
+        if not form.errors:
+            try:
+                problem = services.open_problem(
+                    user,
+                    d["source"],
+                    unit=d["unit"],
+                    severity=d["severity"],
+                    title=d["title"],
+                    description=d["description"],
+                    case=case,
+                    area=d["area"],
+                    deadline=d["deadline"],
+                    measure=d["measure"],
+                    measure_other=d["measure_other"],
+                    responsible=responsible,
+                    source_ref=d["source_ref"],
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("Problem #%(id)s is on the list.") % {"id": problem.pk})
+                return redirect("problems:problem_detail", pk=problem.pk)
+    return render(request, "problems/problem_form.html", {"form": form})
+
+
+def _assign_people(problem):
+    return notifications.covering_users(problem.unit, HANDLING_ROLES).select_related("scope")
+
+
+@login_required
+def problem_detail(request, pk):
+    user = request.user
+    problem = get_scoped_or_404(
+        user,
+        Problem.objects.select_related(
+            "unit", "unit__parent", "case", "responsible", "assignee", "verified_by", "finding"
+        ),
+        Action.VIEW,
+        pk=pk,
+    )
+    own = not (user.role == Role.HANDLER and problem.assignee_id != user.pk) or user.is_superuser
+    handle = can(user, Action.HANDLE) and own
+    supervise = can(user, Action.SUPERVISE)
+    status = problem.status
+    context = {
+        "problem": problem,
+        "today": timezone.localdate(),
+        "evidence": list(problem.evidence.select_related("uploaded_by")),
+        "events": list(ProblemEvent.objects.filter(problem=problem).select_related("actor")),
+        "orders": list(problem.orders.all()),
+        "can_assign": status in (S.OPEN, S.ASSIGNED, S.RECTIFYING)
+        and can(user, Action.SUPERVISE, Action.CHANGE),
+        "can_start": status == S.ASSIGNED and handle,
+        "can_evidence": status in (S.ASSIGNED, S.RECTIFYING) and handle,
+        "can_submit": status == S.RECTIFYING and handle,
+        "can_verify": status == S.SUBMITTED and supervise,
+        "can_dismiss": status in OPEN_STATUSES and supervise,
+        "can_reopen": status in CLOSED_STATUSES and supervise,
+        "can_deadline": status in OPEN_STATUSES and supervise,
+        "can_order": supervise,
+    }
+    if context["can_assign"]:
+        context["assign_form"] = AssignForm(
+            people=_assign_people(problem), initial={"assignee": problem.assignee_id}
+        )
+    context.update(
+        evidence_form=EvidenceForm(),
+        submit_form=SubmitForm(initial={"note": problem.rectification_note}),
+        reason_form=ReasonForm(),
+        deadline_form=DeadlineForm(initial={"deadline": problem.deadline}),
+        reopen_form=ReopenForm(),
+    )
+    return render(request, "problems/problem_detail.html", context)
+
+
+ACTIONS = {"assign", "start", "submit", "return", "verify", "dismiss", "reopen", "deadline", "evidence"}
+
+
+@login_required
+@require_POST
+def problem_action(request, pk, action):
+    """One workflow step from the problem page (a plain form POST; the service decides)."""
+    if action not in ACTIONS:
+        raise Http404
+    user = request.user
+    post = request.POST
+    try:
+        if action == "assign":
+            problem = get_scoped_or_404(user, Problem.objects.select_related("unit"), Action.VIEW, pk=pk)
+            form = AssignForm(post, people=_assign_people(problem))
+            if not form.is_valid():
+                raise ValidationError(_("Choose a person from the list."))
+            services.assign(user, pk, form.cleaned_data["assignee"], note=form.cleaned_data["note"])
+            messages.success(request, _("The problem was assigned."))
+        elif action == "start":
+            services.start(user, pk)
+            messages.success(request, _("Rectification started."))
+        elif action == "evidence":
+            form = EvidenceForm(post, request.FILES)
+            if not form.is_valid():
+                raise ValidationError(_("Choose a file to upload."))
+            item = services.add_evidence(user, pk, form.cleaned_data["file"], note=form.cleaned_data["note"])
+            messages.success(request, _("Evidence attached: %(name)s") % {"name": item.original_name})
+        elif action == "submit":
+            services.submit(user, pk, post.get("note", ""))
+            messages.success(request, _("Submitted for verification."))
+        elif action == "return":
+            services.return_submission(user, pk, post.get("reason", ""))
+            messages.success(request, _("The submission was returned."))
+        elif action == "verify":
+            services.verify(user, pk, post.get("reason", ""))
+            messages.success(request, _("The rectification was verified; the problem is closed."))
+        elif action == "dismiss":
+            services.dismiss(user, pk, post.get("reason", ""))
+            messages.success(request, _("The problem was dismissed."))
+        elif action == "reopen":
+            form = ReopenForm(post)
+            deadline = form.cleaned_data.get("deadline") if form.is_valid() else None
+            services.reopen(user, pk, post.get("reason", ""), deadline)
+            messages.success(request, _("The problem was reopened."))
+        elif action == "deadline":
+            form = DeadlineForm(post)
+            if not form.is_valid():
+                raise ValidationError(_("Give the new deadline and a reason."))
+            services.change_deadline(user, pk, form.cleaned_data["deadline"], form.cleaned_data["reason"])
+            messages.success(request, _("The deadline was changed."))
+    except ValidationError as exc:
+        _errors(request, exc)
+    return redirect("problems:problem_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def problem_bulk(request):
+    """Bulk actions of supervisors on the selected problems."""
+    user = request.user
+    if not can(user, Action.SUPERVISE):
+        raise PermissionDenied(_("Only supervisors may act on many problems at once."))
+    ids = [int(x) for x in request.POST.getlist("ids") if x.isdigit()]
+    action = request.POST.get("action", "")
+    kwargs = {"reason": request.POST.get("reason", ""), "note": request.POST.get("reason", "")}
+    if request.POST.get("deadline"):
+        try:
+            from datetime import date
+
+            kwargs["deadline"] = date.fromisoformat(request.POST["deadline"])
+        except ValueError:
+            messages.error(request, _("The deadline is not a valid date."))
+            return redirect("problems:problem_list")
+    if action == "assign":
+        kwargs["assignee"] = request.POST.get("assignee") or 0
+    if not ids:
+        messages.error(request, _("Select at least one problem."))
+    else:
+        try:
+            result = services.bulk(user, action, ids, **kwargs)
+        except ValidationError as exc:
+            _errors(request, exc)
+        else:
+            messages.success(request, _("%(n)d problem(s) done.") % {"n": len(result.done)})
+            for pk, why in list(result.skipped.items())[:20]:
+                messages.error(request, _("#%(id)s skipped: %(why)s") % {"id": pk, "why": why})
+    nxt = request.POST.get("next") or ""
+    return redirect(nxt if nxt.startswith("/problems/") else "problems:problem_list")
+
+
+@login_required
+def evidence_download(request, pk):
+    """Evidence is only ever a download: fixed content type, nosniff, sandboxed."""
+    item = get_scoped_or_404(request.user, Evidence.objects.select_related("problem"), Action.VIEW, pk=pk)
+    return evidence_files.download_response(item)
