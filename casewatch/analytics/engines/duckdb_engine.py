@@ -1,0 +1,145 @@
+"""The default engine: DuckDB in-process, over Arrow tables or a Parquet lake.
+
+Statements interpolate only table names from :mod:`casewatch.analytics.schema` and file paths of
+the lake being loaded (hence the S608 suppressions); values go in as parameters.
+
+Canonical tables live in schema ``lake`` (conformed to the canonical columns and types once, at
+load); each run creates views under the canonical names in ``main`` — plain pass-through views
+for a full run, semi-joins on the changed cases for an incremental one — so rule SQL never
+changes between the two.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from casewatch.analytics import schema
+from casewatch.analytics.engines.base import (
+    CASE_TABLES,
+    Engine,
+    lake_path,
+    load_tables_from_mapping,
+)
+from casewatch.analytics.rules import RULES, Rule
+from casewatch.analytics.timelimits import calendar_table
+
+_DUCK_TYPES = {name: types[1] for name, types in schema.TYPES.items()}
+
+
+def _select_canonical(table: str, present: set[str], source: str) -> str:
+    """SELECT of ``source`` with exactly the canonical columns, cast, missing ones NULL."""
+    columns = []
+    for column in schema.TABLES[table].columns:
+        duck_type = _DUCK_TYPES[column.type]
+        expr = f'"{column.name}"' if column.name in present else "NULL"
+        columns.append(f'CAST({expr} AS {duck_type}) AS "{column.name}"')
+    return f"SELECT {', '.join(columns)} FROM {source}"  # noqa: S608 - names from the schema
+
+
+class DuckDBEngine(Engine):
+    """Screening on DuckDB. One connection per engine; not for concurrent use from threads."""
+
+    name = "duckdb"
+
+    def __init__(
+        self, database: str = ":memory:", threads: int | None = None, memory_limit: str | None = None
+    ):
+        self.con = duckdb.connect(database)
+        self._exec("SET enable_progress_bar = false")
+        if threads:
+            self._exec(f"SET threads = {int(threads)}")
+        if memory_limit:
+            self._exec("SET memory_limit = ?", [memory_limit])
+        self._exec("CREATE SCHEMA IF NOT EXISTS lake")
+        self.con.register("_calendar_in", calendar_table())
+        try:
+            self._exec("CREATE OR REPLACE TABLE main.calendar AS SELECT * FROM _calendar_in")
+        finally:
+            self.con.unregister("_calendar_in")
+        self._loaded = False
+
+    def _exec(self, sql: str, parameters: list | None = None) -> list[tuple]:
+        """Run a statement to completion (DuckDB 2 refuses new work while a result is unread)."""
+        return self.con.execute(sql, parameters).fetchall()
+
+    # --- loading -------------------------------------------------------------------------------
+
+    def load(self, tables: Mapping[str, pa.Table]) -> DuckDBEngine:
+        """Load canonical tables from Arrow (absent tables become empty, missing columns null)."""
+        for name, table in load_tables_from_mapping(tables).items():
+            self.con.register("_incoming", table)
+            try:
+                self._exec(f"CREATE OR REPLACE TABLE lake.{name} AS SELECT * FROM _incoming")  # noqa: S608 - identifiers from the schema
+            finally:
+                self.con.unregister("_incoming")
+        self._loaded = True
+        return self
+
+    def load_parquet_dir(self, path: str | Path, materialize: bool = True) -> DuckDBEngine:
+        """Load a lake laid out as ``<path>/<table>.parquet`` or ``<path>/<table>/*.parquet``.
+
+        ``materialize`` copies the tables the rule catalogue reads into DuckDB once (fast
+        repeated scans, more memory); the other tables, and all of them otherwise, are views that
+        read the Parquet files when queried.
+        """
+        used = {table for rule in RULES for table in rule.tables}
+        for name in schema.TABLES:
+            location = lake_path(path, name)
+            if location is None:
+                self._exec(
+                    f"CREATE OR REPLACE TABLE lake.{name} AS {_select_canonical(name, set(), 'range(0)')}"
+                )
+                continue
+            pattern = str(location / "**" / "*.parquet") if location.is_dir() else str(location)
+            quoted_pattern = pattern.replace("'", "''")
+            source = f"read_parquet('{quoted_pattern}', union_by_name = true)"
+            present = {row[0] for row in self._exec(f"DESCRIBE SELECT * FROM {source}")}  # noqa: S608 - identifiers from the schema
+            kind = "TABLE" if materialize and name in used else "VIEW"
+            self._exec(f"CREATE OR REPLACE {kind} lake.{name} AS {_select_canonical(name, present, source)}")
+        self._loaded = True
+        return self
+
+    # --- Engine --------------------------------------------------------------------------------
+
+    def _expose(self, as_of: dt.date, scope: pa.Table | None) -> None:
+        if not self._loaded:
+            raise RuntimeError("load tables before running rules")
+        self._exec("CREATE OR REPLACE TABLE main.params AS SELECT CAST(? AS DATE) AS as_of", [as_of])
+        if scope is None:
+            for name in schema.TABLES:
+                self._exec(f"CREATE OR REPLACE VIEW main.{name} AS SELECT * FROM lake.{name}")  # noqa: S608 - identifiers from the schema
+            return
+        self.con.register("_scope_in", scope)
+        try:
+            self._exec("CREATE OR REPLACE TABLE main.run_scope AS SELECT DISTINCT * FROM _scope_in")
+        finally:
+            self.con.unregister("_scope_in")
+        in_scope = "EXISTS (SELECT 1 FROM main.run_scope AS s WHERE s.unit_code = t.unit_code AND s.case_number = t.case_number)"
+        for name in schema.TABLES:
+            if name in CASE_TABLES:
+                body = f"SELECT t.* FROM lake.{name} AS t WHERE {in_scope}"  # noqa: S608 - identifiers from the schema
+            elif name == "custody_events":
+                body = "SELECT t.* FROM lake.custody_events AS t WHERE t.item_id IN (SELECT item_id FROM main.property_items)"
+            elif name == "transfers":
+                body = (
+                    "SELECT t.* FROM lake.transfers AS t WHERE EXISTS (SELECT 1 FROM main.run_scope AS s WHERE "
+                    "(s.unit_code = t.from_unit_code AND s.case_number = t.from_case_number) OR "
+                    "(s.unit_code = t.to_unit_code AND s.case_number = t.to_case_number))"
+                )
+            else:
+                body = f"SELECT * FROM lake.{name}"  # noqa: S608 - identifiers from the schema
+            self._exec(f"CREATE OR REPLACE VIEW main.{name} AS {body}")
+
+    def _execute(self, rule: Rule) -> pa.Table:
+        return self.con.sql(rule.sql).to_arrow_table()
+
+    def _count(self, table: str) -> int:
+        return self._exec(f"SELECT count(*) FROM main.{table}")[0][0]  # noqa: S608
+
+    def close(self) -> None:
+        self.con.close()
