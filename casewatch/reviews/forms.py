@@ -1,0 +1,122 @@
+"""Forms of the review pages."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from casewatch.analytics.schema import CASE_TYPES, PETITION_OUTCOMES
+from casewatch.cases.choices import choices
+from casewatch.core.choices import Action, Role
+from casewatch.core.models import Unit, User
+from casewatch.problems.choices import Measure, Severity
+from casewatch.reviews.choices import FourType
+from casewatch.reviews.models import Campaign
+
+REVIEWABLE_TYPES = [c for c in choices("case_type") if c[0] != "petition"]
+assert set(dict(REVIEWABLE_TYPES)) <= set(CASE_TYPES)
+
+
+class CampaignForm(forms.ModelForm):
+    case_types = forms.MultipleChoiceField(label=_("case types"), choices=REVIEWABLE_TYPES)
+
+    class Meta:
+        model = Campaign
+        fields = [
+            "name",
+            "scope_units",
+            "case_types",
+            "closed_from",
+            "closed_to",
+            "starts_on",
+            "due_on",
+            "report_on",
+            "sample_rate",
+            "sample_size",
+            "min_per_handler",
+            "max_per_handler",
+            "max_per_unit",
+            "include_reversed",
+            "include_petitions",
+            "include_findings",
+            "include_four_types",
+            "conflict_level",
+            "disagreement_threshold",
+            "reviewers",
+        ]
+        widgets = {
+            f: forms.DateInput(attrs={"type": "date"})
+            for f in ("closed_from", "closed_to", "starts_on", "due_on", "report_on")
+        }
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["scope_units"].queryset = Unit.objects.restrict(user).filter(
+            kind__in=("district", "agency", "unit")
+        )
+        self.fields["reviewers"].queryset = User.objects.filter(
+            is_active=True, role__in=(Role.REVIEWER, Role.LEGAL_OFFICER)
+        ).order_by("username")
+
+    def clean_sample_rate(self):
+        rate = self.cleaned_data["sample_rate"]
+        if not 0 <= rate <= 1:
+            raise forms.ValidationError(_("The probability lies between 0 and 1."))
+        return rate
+
+
+class PickForm(forms.Form):
+    case_number = forms.CharField(label=_("case number"), max_length=80)
+    reason = forms.CharField(label=_("reason"), max_length=300)
+
+
+class ReasonForm(forms.Form):
+    to_user = forms.ModelChoiceField(label=_("new reviewer"), queryset=User.objects.none())
+    reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_user"].queryset = User.objects.filter(is_active=True).order_by("username")
+
+
+class ProblemForm(forms.Form):
+    measure = forms.ChoiceField(label=_("required measure"), choices=Measure.choices)
+    severity = forms.ChoiceField(label=_("severity"), choices=Severity.choices, initial=Severity.MEDIUM)
+
+
+class PanelForm(forms.Form):
+    grade = forms.CharField(label=_("grade"), max_length=20)
+    score = forms.DecimalField(label=_("score"), min_value=0, max_value=100, decimal_places=2)
+    reasoning = forms.CharField(label=_("reasoning"), widget=forms.Textarea(attrs={"rows": 3}))
+    petition_outcome = forms.ChoiceField(
+        label=_("petition outcome"),
+        required=False,
+        choices=[("", "—"), *[(k, v[0]) for k, v in PETITION_OUTCOMES.items()]],
+    )
+
+
+class TagForm(forms.Form):
+    case_number = forms.CharField(label=_("case number"), max_length=80)
+    kind = forms.ChoiceField(label=_("kind"), choices=FourType.choices)
+    note = forms.CharField(label=_("note"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DualCheckForm(forms.Form):
+    case_number = forms.CharField(label=_("case number"), max_length=80)
+    clue_source = forms.CharField(label=_("clue source"), max_length=200)
+    handling_reviewer = forms.ModelChoiceField(
+        label=_("case-handling reviewer"), queryset=User.objects.none()
+    )
+    discipline_reviewer = forms.ModelChoiceField(label=_("discipline reviewer"), queryset=User.objects.none())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        qs = User.objects.filter(is_active=True).order_by("username")
+        self.fields["handling_reviewer"].queryset = qs
+        self.fields["discipline_reviewer"].queryset = qs
+
+
+def can_supervise(user) -> bool:
+    from casewatch.core.permissions import user_can
+
+    return user_can(user, Action.SUPERVISE)
