@@ -11,6 +11,7 @@ Environment variables (documented in README.md):
 * ``CASEWATCH_IDLE_MINUTES`` — idle session expiry, default 30.
 * ``CASEWATCH_LAWS_DIR`` / ``CASEWATCH_DIVISIONS_DIR`` — reference data folders (statute texts,
   administrative divisions) the product reads; optional.
+* ``CASEWATCH_CONN_MAX_AGE`` — seconds to keep database connections open (0 = per request; 60 in production).
 * ``CASEWATCH_VAR_DIR`` — where the SQLite file, uploads and exports live; default ``var/``.
 """
 
@@ -124,7 +125,9 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'casewatch.sqlite3'}"),
-        conn_max_age=0,
+        # Persistent connections (seconds); production should set 60. Opening a PostgreSQL
+        # connection costs ~7 ms per request, which dominates fast endpoints (survey submissions).
+        conn_max_age=int(os.environ.get("CASEWATCH_CONN_MAX_AGE", "0")),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

@@ -15,6 +15,7 @@ else
   $CW seed-orgs
 fi
 ACCOUNTS=$($CW demo-accounts)
+$CW load-rubrics > /dev/null
 if [ ! -f "$DEMO_DIR/manifest.json" ]; then
   echo "generating a demo city of $CASES cases in $DEMO_DIR …"
   $CW demo-data --cases "$CASES" --seed 2026 --out "$DEMO_DIR" > /dev/null

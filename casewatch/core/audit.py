@@ -14,6 +14,7 @@ import decimal
 import uuid
 from dataclasses import dataclass
 
+from django.db.models.fields.files import FieldFile
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
@@ -62,6 +63,8 @@ def _jsonable(value):
         return str(value)
     if isinstance(value, uuid.UUID | bytes):
         return str(value)
+    if isinstance(value, FieldFile):
+        return value.name or ""
     if isinstance(value, list | tuple):
         return [_jsonable(v) for v in value]
     if isinstance(value, dict):

@@ -48,7 +48,16 @@ class AuditUserMiddleware:
 class PasswordChangeRequiredMiddleware:
     """Seeded and reset accounts must choose a new password before anything else."""
 
-    ALLOWED_PREFIXES = ("/static/", "/i18n/", "/healthz", "/api/")
+    # Respondent links of surveys and wall displays must open whatever the staff account's state.
+    ALLOWED_PREFIXES = (
+        "/static/",
+        "/healthz",
+        "/api/",
+        "/surveys/t/",
+        "/surveys/p/",
+        "/surveys/sw.js",
+        "/deadlines/display/",
+    )
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -12,6 +12,8 @@ class ProblemSource(models.TextChoices):
     PETITION = "petition", _("Petition")
     SUPERVISION = "supervision", _("Supervision finding")
     MANUAL = "manual", _("Manual entry")
+    SURVEY = "survey", _("Perceived-fairness survey")
+    FORUM = "forum", _("Forum (座谈会)")
 
 
 class ProblemStatus(models.TextChoices):

@@ -1,0 +1,1 @@
+"""Shipped XLSForm instruments (see catalogue.py)."""

@@ -1,0 +1,439 @@
+"""Results: satisfaction rates, 0–100 indices, confidence intervals, distributions and trends.
+
+Computed set-based: one SQL aggregate over the answers gives counts per (item, wave, district,
+month) — the finest grain anyone looks at — and everything else (dimension, agency, instrument,
+district, wave, overall) is a roll-up of those few hundred rows. No loop ever visits a response.
+
+Definitions (shown next to the numbers on every page, in `FORMULAS`):
+
+* valid answers *n* = ratings 1–5; "不了解 / not applicable" answers are counted apart (*n_na*).
+* satisfaction rate = answers in the top *k* boxes ÷ *n*, *k* = 2 (4–5) or 3 (3–5) per wave.
+  95 % interval: Wilson score interval.
+* index = weighted mean over valid answers of (score − 1) ÷ 4 × 100; the weight of an answer is
+  item weight × dimension weight × agency weight (all 1 by default, so the index is the plain mean).
+  95 % interval: mean ± 1.96 × s ÷ √n_eff, with n_eff = (Σw)² ÷ Σw² (Kish).
+* change between waves: difference of rates with Newcombe's hybrid score interval (method 10);
+  difference of indices with ±1.96 × √(se1² + se2²).
+
+Caveat: rates and indices pool answers, and one respondent gives many answers, so the intervals
+are narrower than a respondent-level analysis would give (a design effect is not applied).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Avg, Count, F, Max, Min, Q, Sum
+from django.db.models.functions import TruncMonth
+from django.utils.translation import gettext_lazy as _
+
+from casewatch.core.choices import Action
+from casewatch.surveys.choices import Agency, Dimension, ItemKind, RespondentGroup
+from casewatch.surveys.models import Answer, Choice, Item, Response, Token, Wave
+from casewatch.surveys.stats import Metrics, Z, newcombe
+
+FORMULAS = {
+    "rate": _(
+        "Satisfaction rate = answers rated in the top %(k)s boxes ÷ valid answers (ratings 1–5). "
+        "“Don't know / not applicable” answers are excluded and counted separately."
+    ),
+    "wilson": _("95%% interval (Wilson): (p + z²/2n ± z·√(p(1−p)/n + z²/4n²)) ÷ (1 + z²/n), z = 1.96."),
+    "index": _(
+        "Index (0–100) = weighted mean of (score − 1) ÷ 4 × 100 over valid answers; weight = item × "
+        "dimension × agency weight (1 unless the wave sets weights)."
+    ),
+    "index_ci": _("95%% interval of the index: index ± 1.96 × s ÷ √n_eff, n_eff = (Σw)² ÷ Σw²."),
+    "trend": _(
+        "Change between waves: difference with Newcombe's interval for rates and ±1.96·√(se1² + se2²) "
+        "for indices. Intervals pool answers and ignore clustering within respondents."
+    ),
+}
+
+
+@dataclass
+class Row:
+    key: str
+    label: str
+    metrics: Metrics
+    extra: dict = field(default_factory=dict)
+
+
+@dataclass
+class Change:
+    label: str
+    rate_delta: float | None
+    rate_low: float | None
+    rate_high: float | None
+    index_delta: float | None
+    index_low: float | None
+    index_high: float | None
+
+
+@dataclass
+class Results:
+    """Everything a results page, the API and a report show for one selection."""
+
+    waves: list[Wave]
+    top_box: int
+    weights: dict
+    overall: Metrics
+    by_item: list[Row]
+    by_dimension: list[Row]
+    by_agency: list[Row]
+    by_instrument: list[Row]
+    by_district: list[Row]
+    by_wave: list[Row]
+    by_month: list[Row]
+    agency_dimension: dict  # {"agencies": [...], "dimensions": [...], "cells": {(a, d): Metrics}}
+    changes: list[Change]
+    choices: list[dict]
+    numbers: list[dict]
+    respondents: dict
+    formulas: dict
+
+    def formula_texts(self) -> dict[str, str]:
+        """The definitions, with the wave's top-box setting filled in."""
+        return {k: str(v) % {"k": self.top_box} for k, v in self.formulas.items()}
+
+    def as_dict(self) -> dict:
+        def rows(items):
+            return [{"key": r.key, "label": str(r.label), **r.metrics.as_dict(), **r.extra} for r in items]
+
+        return {
+            "waves": [{"id": w.pk, "name": w.name} for w in self.waves],
+            "top_box": self.top_box,
+            "weights": self.weights,
+            "overall": self.overall.as_dict(),
+            "by_item": rows(self.by_item),
+            "by_dimension": rows(self.by_dimension),
+            "by_agency": rows(self.by_agency),
+            "by_instrument": rows(self.by_instrument),
+            "by_district": rows(self.by_district),
+            "by_wave": rows(self.by_wave),
+            "by_month": rows(self.by_month),
+            "changes": [c.__dict__ for c in self.changes],
+            "choices": self.choices,
+            "numbers": self.numbers,
+            "respondents": self.respondents,
+            "formulas": self.formula_texts(),
+        }
+
+
+def district_names() -> dict[str, str]:
+    from casewatch.analytics.ningbo import CITY_CODE, CITY_NAME, DISTRICTS
+
+    return {CITY_CODE: CITY_NAME} | {code: name for code, (name, _a) in DISTRICTS.items()}
+
+
+def _weight_fn(weights: dict):
+    dim_w = {k: float(v) for k, v in (weights or {}).get("dimension", {}).items()}
+    agency_w = {k: float(v) for k, v in (weights or {}).get("agency", {}).items()}
+
+    def weight(item: dict) -> float:
+        return item["weight"] * dim_w.get(item["dimension"], 1.0) * agency_w.get(item["agency"], 1.0)
+
+    return weight
+
+
+def compute(
+    user,
+    waves: list[Wave],
+    *,
+    instrument_id: int | None = None,
+    district: str = "",
+    agency: str = "",
+    group: str = "",
+    top_box: int | None = None,
+    weights: dict | None = None,
+) -> Results:
+    """Results for the waves (already scope-checked) and filters, over answers in the user's scope."""
+    wave_ids = [w.pk for w in waves]
+    top_box = top_box or (waves[0].top_box if waves else 2)
+    weights = weights if weights is not None else (waves[0].weights if waves else {})
+    weight = _weight_fn(weights)
+
+    responses = Response.objects.restrict(user, Action.VIEW).filter(wave_id__in=wave_ids)
+    answers = Answer.objects.restrict(user, Action.VIEW).filter(response__wave_id__in=wave_ids)
+    if instrument_id:
+        responses = responses.filter(instrument_id=instrument_id)
+        answers = answers.filter(response__instrument_id=instrument_id)
+    if district:
+        responses = responses.filter(district_code=district)
+        answers = answers.filter(response__district_code=district)
+    if group:
+        responses = responses.filter(respondent_group=group)
+        answers = answers.filter(response__respondent_group=group)
+    ratings = answers.filter(item__kind=ItemKind.LIKERT)
+    if agency:
+        ratings = ratings.filter(item__agency=agency)
+
+    grain = list(
+        ratings.order_by()
+        .values("item_id", "response__wave_id", "response__district_code")
+        .annotate(
+            month=TruncMonth("response__submitted_on"),
+            na=Count("pk", filter=Q(na=True)),
+            s1=Count("pk", filter=Q(score=1)),
+            s2=Count("pk", filter=Q(score=2)),
+            s3=Count("pk", filter=Q(score=3)),
+            s4=Count("pk", filter=Q(score=4)),
+            s5=Count("pk", filter=Q(score=5)),
+            sum=Sum("score"),
+            sumsq=Sum(F("score") * F("score")),
+        )
+    )
+    item_ids = {r["item_id"] for r in grain}
+    items = {
+        i["id"]: i
+        for i in Item.objects.filter(pk__in=item_ids).values(
+            "id",
+            "name",
+            "label_zh",
+            "label_en",
+            "dimension",
+            "agency",
+            "weight",
+            "instrument_id",
+            "position",
+            "instrument__title_zh",
+            "instrument__title_en",
+            "instrument__version",
+        )
+    }
+    from django.utils.translation import get_language
+
+    zh = not (get_language() or "zh-hans").startswith("en")
+
+    def label(row, field):
+        return (
+            (row[f"{field}_zh"] or row[f"{field}_en"]) if zh else (row[f"{field}_en"] or row[f"{field}_zh"])
+        )
+
+    groups: dict[str, dict] = defaultdict(lambda: defaultdict(lambda: Metrics(top_box=top_box)))
+    overall = Metrics(top_box=top_box)
+    cells: dict[tuple, Metrics] = defaultdict(lambda: Metrics(top_box=top_box))
+    for row in grain:
+        item = items[row["item_id"]]
+        w = weight(item)
+        overall.add(row, w)
+        groups["item"][row["item_id"]].add(row, w)
+        groups["dimension"][item["dimension"] or "-"].add(row, w)
+        groups["agency"][item["agency"] or "-"].add(row, w)
+        groups["instrument"][item["instrument_id"]].add(row, w)
+        groups["district"][row["response__district_code"]].add(row, w)
+        groups["wave"][row["response__wave_id"]].add(row, w)
+        month = row["month"]
+        groups["month"][month.strftime("%Y-%m") if month else "-"].add(row, w)
+        cells[(item["agency"] or "-", item["dimension"] or "-")].add(row, w)
+
+    dim_labels = dict(Dimension.choices) | {"-": _("(none)")}
+    agency_labels = dict(Agency.choices) | {"-": _("General (no agency)")}
+    districts = district_names()
+
+    by_item = [
+        Row(
+            items[pk]["name"],
+            label(items[pk], "label"),
+            m,
+            {
+                "dimension": items[pk]["dimension"],
+                "agency": items[pk]["agency"],
+                "instrument": label(items[pk], "instrument__title"),
+            },
+        )
+        for pk, m in sorted(
+            groups["item"].items(), key=lambda kv: (items[kv[0]]["instrument_id"], items[kv[0]]["position"])
+        )
+    ]
+    dim_order = {d: n for n, d in enumerate(list(Dimension.values) + ["-"])}
+    agency_order = {a: n for n, a in enumerate(list(Agency.values) + ["-"])}
+    by_dimension = [
+        Row(k, dim_labels.get(k, k), m)
+        for k, m in sorted(groups["dimension"].items(), key=lambda kv: dim_order.get(kv[0], 99))
+    ]
+    by_agency = [
+        Row(k, agency_labels.get(k, k), m)
+        for k, m in sorted(groups["agency"].items(), key=lambda kv: agency_order.get(kv[0], 99))
+    ]
+    instrument_titles = {
+        i["instrument_id"]: f"{label(i, 'instrument__title')} v{i['instrument__version']}"
+        for i in items.values()
+    }
+    by_instrument = [
+        Row(str(k), instrument_titles.get(k, str(k)), m) for k, m in sorted(groups["instrument"].items())
+    ]
+    by_district = [Row(k, districts.get(k, k), m) for k, m in sorted(groups["district"].items())]
+    ordered_waves = sorted(waves, key=lambda w: (w.period_start, w.pk))
+    by_wave = [
+        Row(str(w.pk), w.name, groups["wave"][w.pk], {"period": f"{w.period_start}–{w.period_end}"})
+        for w in ordered_waves
+        if w.pk in groups["wave"]
+    ]
+    by_month = [Row(k, k, m) for k, m in sorted(groups["month"].items())]
+
+    changes = []
+    for before, after in zip(by_wave, by_wave[1:], strict=False):
+        a, b = before.metrics, after.metrics
+        d, lo, hi = newcombe(a.satisfied, a.n, b.satisfied, b.n)
+        idx = ilo = ihi = None
+        if a.index is not None and b.index is not None:
+            idx = b.index - a.index
+            if a.index_se is not None and b.index_se is not None:
+                half = Z * math.sqrt(a.index_se**2 + b.index_se**2)
+                ilo, ihi = idx - half, idx + half
+        changes.append(Change(f"{before.label} → {after.label}", d, lo, hi, idx, ilo, ihi))
+
+    present_agencies = [a for a in list(Agency.values) + ["-"] if any(k[0] == a for k in cells)]
+    present_dims = [d for d in list(Dimension.values) + ["-"] if any(k[1] == d for k in cells)]
+    matrix = {
+        "agencies": [(a, agency_labels[a]) for a in present_agencies],
+        "dimensions": [(d, dim_labels[d]) for d in present_dims],
+        "cells": dict(cells),
+        "rows": [
+            {"key": a, "label": agency_labels[a], "cells": [cells.get((a, d)) for d in present_dims]}
+            for a in present_agencies
+        ],
+    }
+
+    choices = _choice_distributions(answers, zh)
+    numbers = _numbers(answers, zh)
+    respondents = _respondents(user, responses, waves, zh)
+    return Results(
+        waves=ordered_waves,
+        top_box=top_box,
+        weights=weights or {},
+        overall=overall,
+        by_item=by_item,
+        by_dimension=by_dimension,
+        by_agency=by_agency,
+        by_instrument=by_instrument,
+        by_district=by_district,
+        by_wave=by_wave,
+        by_month=by_month,
+        agency_dimension=matrix,
+        changes=changes,
+        choices=choices,
+        numbers=numbers,
+        respondents=respondents,
+        formulas=FORMULAS,
+    )
+
+
+def _choice_distributions(answers, zh: bool) -> list[dict]:
+    """Counts per option of single- and multiple-choice items; shares of the item's respondents."""
+    qs = answers.filter(item__kind__in=[ItemKind.SELECT_ONE, ItemKind.SELECT_MULTIPLE]).order_by()
+    counts = list(qs.values("item_id", "value").annotate(n=Count("pk")))
+    if not counts:
+        return []
+    bases = dict(
+        qs.values("item_id").annotate(r=Count("response_id", distinct=True)).values_list("item_id", "r")
+    )
+    items = {i.pk: i for i in Item.objects.filter(pk__in=bases)}
+    labels = {
+        (c.instrument_id, c.list_name, c.name): c.label
+        for c in Choice.objects.filter(instrument_id__in={i.instrument_id for i in items.values()})
+    }
+    out: dict[int, dict] = {}
+    for row in counts:
+        item = items[row["item_id"]]
+        entry = out.setdefault(
+            item.pk,
+            {
+                "item": item.name,
+                "label": item.label,
+                "kind": item.kind,
+                "respondents": bases[item.pk],
+                "position": (item.instrument_id, item.position),
+                "options": [],
+            },
+        )
+        entry["options"].append(
+            {
+                "value": row["value"],
+                "label": labels.get((item.instrument_id, item.list_name, row["value"]), row["value"]),
+                "n": row["n"],
+                "share": row["n"] / bases[item.pk] if bases[item.pk] else None,
+            }
+        )
+    result = sorted(out.values(), key=lambda e: e["position"])
+    for entry in result:
+        entry.pop("position")
+        entry["options"].sort(key=lambda o: -o["n"])
+    return result
+
+
+def _numbers(answers, zh: bool) -> list[dict]:
+    qs = answers.filter(item__kind__in=[ItemKind.INTEGER, ItemKind.DECIMAL]).order_by()
+    rows = list(
+        qs.values("item_id").annotate(
+            n=Count("pk"), mean=Avg("number"), low=Min("number"), high=Max("number")
+        )
+    )
+    items = {i.pk: i for i in Item.objects.filter(pk__in=[r["item_id"] for r in rows])}
+    return [
+        {
+            "item": items[r["item_id"]].name,
+            "label": items[r["item_id"]].label,
+            "n": r["n"],
+            "mean": r["mean"],
+            "low": r["low"],
+            "high": r["high"],
+        }
+        for r in sorted(rows, key=lambda r: (items[r["item_id"]].instrument_id, items[r["item_id"]].position))
+    ]
+
+
+def _respondents(user, responses, waves, zh: bool) -> dict:
+    """Responses per group (against the wave's sample sizes) and invitations issued and used."""
+    by_group = dict(
+        responses.order_by()
+        .values("respondent_group")
+        .annotate(n=Count("pk"))
+        .values_list("respondent_group", "n")
+    )
+    by_district = dict(
+        responses.order_by().values("district_code").annotate(n=Count("pk")).values_list("district_code", "n")
+    )
+    by_channel = dict(
+        responses.order_by().values("channel").annotate(n=Count("pk")).values_list("channel", "n")
+    )
+    targets: dict[str, int] = defaultdict(int)
+    for wave in waves:
+        for t in wave.targets.all():
+            targets[t.respondent_group] += t.sample_size
+    tokens = Token.objects.restrict(user, Action.VIEW).filter(wave__in=waves).order_by()
+    issued = dict(
+        tokens.values("respondent_group").annotate(n=Count("pk")).values_list("respondent_group", "n")
+    )
+    used = dict(
+        tokens.filter(used=True)
+        .values("respondent_group")
+        .annotate(n=Count("pk"))
+        .values_list("respondent_group", "n")
+    )
+    group_labels = dict(RespondentGroup.choices)
+    rows = []
+    for key in RespondentGroup.values:
+        if not (by_group.get(key) or targets.get(key) or issued.get(key)):
+            continue
+        rows.append(
+            {
+                "key": key,
+                "label": group_labels[key],
+                "responses": by_group.get(key, 0),
+                "target": targets.get(key, 0),
+                "achieved": by_group.get(key, 0) / targets[key] if targets.get(key) else None,
+                "issued": issued.get(key, 0),
+                "used": used.get(key, 0),
+                "response_rate": used.get(key, 0) / issued[key] if issued.get(key) else None,
+            }
+        )
+    names = district_names()
+    return {
+        "total": sum(by_group.values()),
+        "groups": rows,
+        "districts": [{"code": k, "label": names.get(k, k), "n": v} for k, v in sorted(by_district.items())],
+        "channels": by_channel,
+    }
