@@ -13,6 +13,7 @@ class CasesConfig(AppConfig):
         from casewatch.core.context_processors import register_nav
 
         register_nav("cases:case_list", _("Cases"), "view", position=1)
+        register_nav("cases:import_list", _("Imports"), "import")
         register_nav("cases:indicator_single_track", _("Single-track coverage"), "view")
         from importlib.util import find_spec
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from casewatch.cases import views
+from casewatch.cases import views, views_import
 
 app_name = "cases"
 
@@ -10,4 +10,8 @@ urlpatterns = [
     path("parties/<int:pk>/", views.party_detail, name="party_detail"),
     path("parties/<int:pk>/reveal/<str:field>/", views.party_reveal, name="party_reveal"),
     path("indicators/single-track/", views.indicator_single_track, name="indicator_single_track"),
+    path("imports/", views_import.import_list, name="import_list"),
+    path("imports/upload/", views_import.import_upload, name="import_upload"),
+    path("imports/<int:pk>/", views_import.import_detail, name="import_detail"),
+    path("imports/<int:pk>/report.<str:fmt>", views_import.import_report, name="import_report"),
 ]

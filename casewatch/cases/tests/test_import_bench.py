@@ -1,0 +1,28 @@
+"""`casewatch bench import` runs end to end on a small city (the figures themselves are not asserted)."""
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from casewatch.cases.models import Case, ImportRun
+
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+
+
+def test_bench_import_small(world, media_root, capsys):
+    call_command("bench", "import", "--cases", "300", "--baseline", "20", "--synthetic")
+    out = capsys.readouterr().out
+    assert "generated 300 cases (synthetic, parquet)" in out
+    assert "first import:" in out and "re-import (no changes):" in out and "peak RSS" in out
+    assert "case rows/s" in out and "baseline ORM save() loop: 20 cases" in out
+    assert Case.objects.count() == 300  # the baseline's rows were rolled back
+    first, second = ImportRun.objects.order_by("id")
+    assert first.counts["cases"]["created"] == 300
+    assert second.counts["cases"]["created"] == 0 and second.counts["cases"]["updated"] == 0
+
+
+def test_bench_refuses_a_database_with_cases(world, media_root, sample_dir):
+    from casewatch.cases.tasks import start_import
+
+    start_import([sample_dir], synchronous=True)
+    with pytest.raises(CommandError, match="already holds cases"):
+        call_command("bench", "import", "--cases", "10", "--synthetic")
