@@ -22,10 +22,15 @@ if [ ! -f "$DEMO_DIR/manifest.json" ]; then
 fi
 echo "importing the demo city …"
 $CW import "$DEMO_DIR" --user sysadmin
-if $CW help analyze > /dev/null 2>&1; then
-  echo "screening every case …"
-  $CW analyze --as-of 2026-09-30
-fi
+echo "screening every case …"
+$CW analyze --as-of 2026-09-30 --user city_supervisor > /dev/null
+echo "computing deadlines, lights and escalations …"
+$CW deadlines-refresh --as-of 2026-09-30 --as-user city_supervisor > /dev/null
+echo "scanning for false-litigation rings …"
+$CW falselit-scan > /dev/null
+echo "loading survey instruments and the pilot's responses …"
+$CW surveys-instruments > /dev/null
+$CW surveys-demo > /dev/null
 
 $CW worker &
 WORKER=$!
