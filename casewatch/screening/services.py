@@ -118,6 +118,7 @@ def analyze(
     as_of = as_of or timezone.localdate()
     versions = sync_catalogue()
     rules = [r for r in catalogue() if not rule_ids or r.id in rule_ids]
+    custom_rules, custom_units, custom_warnings = _custom_rules(rule_ids, versions)
     since = None
     if mode == RunMode.INCREMENTAL:
         last = ScreeningRun.objects.filter(status=RunStatus.SUCCEEDED).aggregate(m=Max("started_at"))["m"]
@@ -132,7 +133,7 @@ def analyze(
         mode=mode,
         as_of=as_of,
         job=getattr(job, "job", None) if job is not None else None,
-        rule_versions={r.id: versions[r.id].version for r in rules},
+        rule_versions={r.id: versions[r.id].version for r in (*rules, *custom_rules)},
     )
     t0 = time.perf_counter()
     try:
@@ -150,9 +151,21 @@ def analyze(
             progress(30, "rules")
         result = eng.run(rules, as_of=as_of, case_keys=case_keys)
         summary = result.summary
+        findings, ran = result.findings, list(rules)
+        if custom_rules:
+            import pyarrow as pa
+
+            from casewatch.analytics.rules import KEY_COLUMNS
+            from casewatch.screening.custom import run_custom_rules
+
+            # after the built-ins (the runner turns off the connection's external access)
+            parts, failed = run_custom_rules(eng, custom_rules, custom_units, summary)
+            findings = pa.concat_tables([findings, *parts]).sort_by([(c, "ascending") for c in KEY_COLUMNS])
+            ran += [r for r in custom_rules if r.id not in failed]
+        summary.warnings[:0] = custom_warnings
         if progress:
             progress(80, "loading findings")
-        counts = load_findings(run, rules, versions, result.findings, case_keys)
+        counts = load_findings(run, ran, versions, findings, case_keys)
         run.findings_new, run.findings_unchanged, run.findings_resolved = counts
         run.rule_seconds = {st.rule_id: round(st.seconds, 4) for st in summary.rules}
         run.rule_counts = {st.rule_id: st.findings for st in summary.rules}
@@ -178,6 +191,27 @@ def analyze(
             f"{run.findings_unchanged} unchanged, {run.findings_resolved} resolved ({run.status})",
         )
     return run
+
+
+def _custom_rules(rule_ids, versions: dict) -> tuple[list, dict, list[str]]:
+    """Active custom rules as engine ``Rule`` objects (SQL re-validated), their unit scopes and
+    warnings for stored versions that no longer pass validation. Adds them to ``versions``."""
+    from casewatch.analytics.custom_rules import UnsafeRule
+    from casewatch.screening.custom import as_rule, latest_custom_versions, unit_codes_under
+
+    rules, units, warnings = [], {}, []
+    for rule_id, rv in latest_custom_versions().items():
+        if rule_ids and rule_id not in rule_ids:
+            continue
+        try:
+            rule = as_rule(rv)
+        except (UnsafeRule, ValueError) as exc:
+            warnings.append(f"{rule_id}: refused: {exc}")
+            continue
+        rules.append(rule)
+        units[rule_id] = unit_codes_under(rv.unit)
+        versions[rule_id] = rv
+    return rules, units, warnings
 
 
 def get_engine(name: str):

@@ -219,7 +219,11 @@ def rule_list(request):
     rules = sorted(latest.values(), key=lambda r: (r.area, r.rule_id))
     for r in rules:
         r.open_findings = counts.get(r.rule_id, 0)
-    return render(request, "screening/rule_list.html", {"rules": rules, "zh": _lang_zh()})
+    return render(
+        request,
+        "screening/rule_list.html",
+        {"rules": rules, "zh": _lang_zh(), "can_write_rules": user_can(request.user, Action.SUPERVISE)},
+    )
 
 
 @login_required
@@ -244,6 +248,114 @@ def rule_detail(request, rule_id):
         "screening/rule_detail.html",
         {"rule": rule, "versions": versions, "articles": articles, "zh": _lang_zh()},
     )
+
+
+class CustomRuleForm(forms.Form):
+    rule_id = forms.CharField(required=False, widget=forms.HiddenInput, max_length=40)
+    title_zh = forms.CharField(label=gettext_lazy("Title (Chinese)"), max_length=200)
+    title_en = forms.CharField(label=gettext_lazy("Title (English)"), max_length=200, required=False)
+    area = forms.ChoiceField(label=gettext_lazy("Area"), choices=[])
+    severity = forms.ChoiceField(label=gettext_lazy("Severity"), choices=Severity.choices)
+    explanation_zh = forms.CharField(
+        label=gettext_lazy("Explanation (Chinese)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    sql = forms.CharField(
+        label=gettext_lazy("SQL (one SELECT over the canonical tables)"),
+        widget=forms.Textarea(attrs={"rows": 12, "cols": 100, "spellcheck": "false"}),
+        max_length=20000,
+    )
+
+    def __init__(self, *args, **kwargs):
+        from casewatch.analytics.rules.model import AREAS
+
+        super().__init__(*args, **kwargs)
+        self.fields["area"].choices = [(zh, f"{zh} / {en}") for zh, en in AREAS.items()]
+
+
+@login_required
+def custom_rules(request):
+    """Supervisors' own rules: list, add / edit (a new version), test run with limits."""
+    from casewatch.analytics.custom_rules import UnsafeRule
+    from casewatch.screening import custom
+
+    if not user_can(request.user, Action.SUPERVISE):
+        raise PermissionDenied(_("Only supervisors may write screening rules."))
+    preview = None
+    if request.method == "POST":
+        form = CustomRuleForm(request.POST)
+        if form.is_valid():
+            d = form.cleaned_data
+            if request.POST.get("action") == "test":
+                try:
+                    columns, rows = custom.test_run(request.user, d["sql"])
+                    preview = {"columns": columns, "rows": [[r.get(c) for c in columns] for r in rows]}
+                except UnsafeRule as exc:
+                    form.add_error("sql", str(exc))
+            else:
+                try:
+                    rv = custom.save_custom_rule(
+                        request.user,
+                        rule_id=d["rule_id"] or None,
+                        title_zh=d["title_zh"],
+                        title_en=d["title_en"],
+                        area=d["area"],
+                        severity=d["severity"],
+                        explanation_zh=d["explanation_zh"],
+                        sql=d["sql"],
+                    )
+                except ValidationError as exc:
+                    form.add_error("sql", " ".join(exc.messages))
+                else:
+                    messages.success(
+                        request,
+                        _("Rule %(rule)s saved as version %(version)d.")
+                        % {"rule": rv.rule_id, "version": rv.version},
+                    )
+                    return redirect("screening:custom_rules")
+    else:
+        initial = {}
+        edit = request.GET.get("edit")
+        if edit:
+            rv = RuleVersion.objects.filter(rule_id=edit, builtin=False).order_by("-version").first()
+            if rv is None:
+                raise Http404
+            initial = {
+                "rule_id": rv.rule_id,
+                "title_zh": rv.title_zh,
+                "title_en": rv.title_en,
+                "area": rv.area,
+                "severity": rv.severity,
+                "explanation_zh": rv.explanation_zh,
+                "sql": rv.sql,
+            }
+        form = CustomRuleForm(initial=initial)
+    rules = sorted(custom.latest_custom_versions(active_only=False).values(), key=lambda r: r.rule_id)
+    return render(
+        request,
+        "screening/custom_rules.html",
+        {
+            "rules": rules,
+            "form": form,
+            "preview": preview,
+            "zh": _lang_zh(),
+            "row_limit": custom.ROW_LIMIT,
+            "seconds": custom.SECONDS,
+            "preview_rows": custom.PREVIEW_ROWS,
+        },
+    )
+
+
+@login_required
+@require_POST
+def custom_rule_deactivate(request, rule_id):
+    from casewatch.screening import custom
+
+    try:
+        custom.deactivate_custom_rule(request.user, rule_id)
+        messages.success(request, _("Rule %(rule)s deactivated.") % {"rule": rule_id})
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("screening:custom_rules")
 
 
 @login_required
