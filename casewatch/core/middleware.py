@@ -69,3 +69,22 @@ class PasswordChangeRequiredMiddleware:
             if request.path not in allowed and not request.path.startswith(self.ALLOWED_PREFIXES):
                 return redirect("core:password_change")
         return self.get_response(request)
+
+
+class DefaultLanguageMiddleware:
+    """Pages open in Simplified Chinese unless the person chose English (the language cookie).
+
+    Browsers send their own Accept-Language (often English on office machines); the platform's
+    working language is Chinese, so pages ignore it. The API keeps honouring Accept-Language,
+    which is how programs ask for English errors.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.conf import settings
+
+        if not request.path.startswith("/api/") and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+            request.META["HTTP_ACCEPT_LANGUAGE"] = settings.LANGUAGE_CODE
+        return self.get_response(request)

@@ -253,7 +253,8 @@ def test_case_detail_shows_the_matter_across_agencies_in_scope(client, world):
     )
 
     login(client, world, "city_supervisor")
-    response = client.get(f"/cases/{world.case_in.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+    client.cookies["django_language"] = "en"
+    response = client.get(f"/cases/{world.case_in.pk}/")
     assert [c.pk for c in response.context["matter_cases"]] == [world.case_in.pk, pro.pk]
     timeline = [(e.kind, e.label) for e in response.context["timeline"]]
     assert timeline == [

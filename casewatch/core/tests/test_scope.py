@@ -143,7 +143,8 @@ def test_pages_need_a_login(client, db):
 
 def test_404_page_is_the_product_page(client, world):
     client.force_login(world.user("other_court"))
-    response = client.get("/org/330212-PSB-FZ/", HTTP_ACCEPT_LANGUAGE="en")
+    client.cookies["django_language"] = "en"
+    response = client.get("/org/330212-PSB-FZ/")
     assert response.status_code == 404
     html = response.content.decode()
     assert "outside your scope" in html and 'class="topbar"' in html
