@@ -58,8 +58,6 @@ def _expr(table: str, col: schema.Column, vendor: str) -> str:
         base = "c.unit_code" if col.name == "unit_code" else "c.case_number"
     elif col.name == "case_key":
         prefix = "c" if table in ("case_parties", "events", "documents", "property_items") else "t"
-        if vendor == "postgresql":
-            return f"{prefix}.unit_code || '/' || {prefix}.case_number"
         return f"{prefix}.unit_code || '/' || {prefix}.case_number"
     else:
         base = f"t.{col.name}"
