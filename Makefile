@@ -14,6 +14,7 @@ export CASEWATCH_DIVISIONS_DIR ?= $(abspath ../shared/data/divisions)
 install: ## system packages, Python packages from uv.lock, front-end assets from package-lock.json
 	bash scripts/install-system-deps.sh
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip --version >/dev/null 2>&1 || $(BIN)/python -m ensurepip --upgrade >/dev/null
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==0.13.8"
 	UV_PROJECT_ENVIRONMENT=$(VENV) $(BIN)/uv sync --frozen --quiet
 	npm ci --no-audit --no-fund --silent
