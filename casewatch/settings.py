@@ -81,7 +81,18 @@ INSTALLED_APPS = [
     "casewatch.core",
     "casewatch.api",
 ]
-for _app in ("cases", "screening", "problems", "deadlines", "reviews", "falselit", "surveys"):
+for _app in (
+    "cases",
+    "screening",
+    "problems",
+    "deadlines",
+    "reviews",
+    "falselit",
+    "surveys",
+    "property",
+    "enforcement",
+    "notary",
+):
     if (BASE_DIR / _app / "apps.py").exists():
         INSTALLED_APPS.append(f"casewatch.{_app}")
 

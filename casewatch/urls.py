@@ -30,6 +30,9 @@ for _app, _prefix in (
     ("reviews", "reviews/"),
     ("falselit", "falselit/"),
     ("surveys", "surveys/"),
+    ("property", "property/"),
+    ("enforcement", "enforcement/"),
+    ("notary", "notary/"),
 ):
     if apps.is_installed(f"casewatch.{_app}"):
         urlpatterns.append(path(_prefix, include(f"casewatch.{_app}.urls")))

@@ -85,7 +85,18 @@ def _http_error(request, exc):
 
 api.add_router("/", import_module("casewatch.core.api").router)
 api.add_router("/cases/", import_module("casewatch.cases.api_import").router)
-for _app in ("cases", "screening", "problems", "deadlines", "reviews", "falselit", "surveys"):
+for _app in (
+    "cases",
+    "screening",
+    "problems",
+    "deadlines",
+    "reviews",
+    "falselit",
+    "surveys",
+    "property",
+    "enforcement",
+    "notary",
+):
     if apps.is_installed(f"casewatch.{_app}"):
         module = import_module(f"casewatch.{_app}.api")
         api.add_router(f"/{_app}/", module.router)

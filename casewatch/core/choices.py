@@ -28,6 +28,9 @@ class Role(models.TextChoices):
     HANDLER = "handler", _("Case handler")
     AUDITOR = "auditor", _("Auditor")
     SYSADMIN = "sysadmin", _("System administrator")
+    PROPERTY_CUSTODIAN = "property_custodian", _("Seized-property custodian")
+    ENFORCEMENT_OFFICER = "enforcement_officer", _("Enforcement officer")
+    NOTARY = "notary", _("Notary")
 
 
 class Action(models.TextChoices):

@@ -29,6 +29,19 @@ DEMO_ACCOUNTS = [
     ("city_reviewer", Role.REVIEWER, "330200", "市委政法委评查组 · reviewer · all of Ningbo"),
     ("city_auditor", Role.AUDITOR, "330200", "市委政法委 · auditor (read-only, audit trail) · all of Ningbo"),
     ("sysadmin", Role.SYSADMIN, "330200", "系统管理员 · system administrator"),
+    (
+        "yinzhou_custodian",
+        Role.PROPERTY_CUSTODIAN,
+        "330212-PSB-CW",
+        "鄞州涉案财物管理中心 · seized-property custodian · 鄞州 centre",
+    ),
+    (
+        "yinzhou_enforcement",
+        Role.ENFORCEMENT_OFFICER,
+        "330212-CRT-ZX",
+        "鄞州区法院执行局 · enforcement officer · 鄞州 court enforcement",
+    ),
+    ("yinzhou_notary", Role.NOTARY, "330212-JUS-GZ", "鄞州区公证处 · notary · 鄞州 notary office"),
 ]
 
 _MEMBER_UNIT = {

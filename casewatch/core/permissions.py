@@ -17,6 +17,9 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
     Role.HANDLER: frozenset({A.VIEW, A.HANDLE}),
     Role.AUDITOR: frozenset({A.VIEW, A.AUDIT, A.EXPORT}),
     Role.SYSADMIN: frozenset({A.VIEW, A.ADMIN, A.IMPORT}),
+    Role.PROPERTY_CUSTODIAN: frozenset({A.VIEW, A.HANDLE, A.EXPORT}),
+    Role.ENFORCEMENT_OFFICER: frozenset({A.VIEW, A.CHANGE, A.EXPORT, A.REVEAL, A.HANDLE, A.IMPORT}),
+    Role.NOTARY: frozenset({A.VIEW, A.CHANGE, A.EXPORT, A.REVEAL, A.HANDLE}),
 }
 
 

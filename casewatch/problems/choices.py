@@ -14,6 +14,10 @@ class ProblemSource(models.TextChoices):
     MANUAL = "manual", _("Manual entry")
     SURVEY = "survey", _("Perceived-fairness survey")
     FORUM = "forum", _("Forum (座谈会)")
+    PROPERTY = "property", _("Seized-property centre")
+    ENFORCEMENT = "enforcement", _("Enforcement and credit")
+    NOTARY = "notary", _("Notarisation review")
+    DEADLINE = "deadline", _("Deadline escalation")
 
 
 class ProblemStatus(models.TextChoices):

@@ -12,7 +12,7 @@ from casewatch.core.tests.factories import StaffFactory, UserFactory
 
 
 def test_the_seeded_tree(world):
-    assert Unit.objects.count() == 1 + 10 + 11 * 5 + 11 * sum((2, 7, 3, 6, 2))
+    assert Unit.objects.count() == 1 + 10 + 11 * 5 + 11 * sum((2, 7, 3, 6, 3))
     fz = Unit.objects.get(code="330212-PSB-FZ")
     assert fz.path == "/330200/330212/330212-PSB/330212-PSB-FZ/"
     assert fz.depth == 4 and fz.agency.code == "330212-PSB" and fz.district.code == "330212"
