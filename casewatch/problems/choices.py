@@ -94,6 +94,7 @@ class OrderStatus(models.TextChoices):
 class OrderOrigin(models.TextChoices):
     MANUAL = "manual", _("Issued by a supervisor")
     ESCALATION = "escalation", _("Escalated overdue problem")
+    DEADLINE = "deadline", _("Automatic: case past its legal time limit")
 
 
 class AccountabilitySubject(models.TextChoices):
