@@ -52,7 +52,11 @@ S = ProblemStatus
 A = ProblemAction
 
 #: Roles allowed to open problems from each source (besides supervisors and legal officers).
-_OPENERS = {ProblemSource.REVIEW: (Action.SUPERVISE, Action.CHANGE, Action.REVIEW)}
+_OPENERS = {
+    ProblemSource.REVIEW: (Action.SUPERVISE, Action.CHANGE, Action.REVIEW),
+    # a custodian records damage, shortage or a swap at the counter and it goes on the list at once
+    ProblemSource.PROPERTY: (Action.SUPERVISE, Action.CHANGE, Action.HANDLE),
+}
 _DEFAULT_OPENERS = (Action.SUPERVISE, Action.CHANGE)
 
 
