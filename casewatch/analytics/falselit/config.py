@@ -111,8 +111,10 @@ class Config:
         }
     )
     lead_score: float = 0.6
-    # splink: pairs at or above this probability are merged
+    # entity resolution: pairs at or above this probability are merged; a name shared by at most
+    # this many records is compared on the name alone (larger blocks need one more agreeing field)
     match_probability: float = 0.95
+    er_name_block_max: int = 40
 
     def as_dict(self) -> dict:
         return asdict(self)

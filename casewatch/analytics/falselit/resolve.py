@@ -6,11 +6,21 @@ Two passes:
    entity ``P:<id number>``; an organisation with an 18-character unified social credit code is
    ``O:<credit code>``. Match weight is ``None`` (deterministic) and the matched field is the
    identifier.
-2. **Probabilistic** — records without a reliable identifier are linked by splink (Fellegi–Sunter,
-   DuckDB backend) on name, birth date, phone, address division and the normalised address
-   (organisation names normalised by dropping legal-form suffixes), together with the identified
-   records that share a blocking key with them, so an unidentified record can join an identified
-   entity. Pairs at ``Config.match_probability`` or above are merged by connected components.
+2. **Probabilistic** — records without a reliable identifier (the normal case for court
+   judgments) are linked to each other and to identified records by a Fellegi–Sunter model
+   written in DuckDB SQL (``fellegi_sunter``): comparisons on name (exact / same pinyin —
+   homophones and traditional characters — / one differing character), birth date, phone,
+   address and division; u-probabilities computed exactly from the whole population of party
+   records (value frequencies, term-frequency adjusted for names), m-probabilities set (they are
+   in ``M_PROBABILITIES``), missing values neutral. Blocking bounds the work: phone; name pinyin
+   with birth date, address or phone; name pinyin alone when the name is rare enough
+   (``Config.er_name_block_max``); surname with birth date or address (one differing
+   character). Pairs at ``Config.match_probability`` or above merge.
+
+Normalisation (``normalise_sql``): phones lose +86/0086, spaces, dashes and the landline area
+code (``0574-8765 4321`` → ``87654321``); addresses are reduced to road + number (+ building and
+room), tolerant of province/city prefixes, full-width digits and spacing; organisation names
+drop their legal-form suffix.
 
 Output table ``fl_entity(party_id, entity_id, method, match_weight, matched_fields)``: one row per
 source party record.
@@ -19,9 +29,11 @@ source party record.
 from __future__ import annotations
 
 import logging
+import math
 
 import duckdb
 import igraph as ig
+import pyarrow as pa
 
 from casewatch.analytics.falselit.config import Config
 
@@ -29,28 +41,87 @@ log = logging.getLogger(__name__)
 
 ID_RE = r"^[0-9]{17}[0-9X]$"
 ORG_SUFFIX_RE = r"(有限责任公司|股份有限公司|有限公司|集团|公司|分公司|合伙企业|（普通合伙）|\(普通合伙\))$"
+_FULLWIDTH = ("０１２３４５６７８９（）", "0123456789()")
+_ROAD_RE = r"(\p{Han}{2}(?:大道|路|街|巷|弄))([0-9]+)号"
+_UNIT_RE = r"([0-9]+)(?:幢|栋|号楼)"
+_ROOM_RE = r"([0-9]+)室"
+
+#: m-probabilities (share of true matches at each level): set, not trained — a city's records
+#: rarely hold enough duplicates for EM, and a wrong EM fit is what crashed the old model.
+#: a registered organisation name (legal form dropped) is unique where it is registered: an exact
+#: (or same-reading) name decides whatever else differs
+ORG_NAME_WEIGHT = 40.0
+_DIFF = " + ".join(f"(substr(a.name_norm, {i}, 1) <> substr(b.name_norm, {i}, 1))::INT" for i in range(1, 5))
+
+M_PROBABILITIES = {
+    "name": {"exact": 0.86, "pinyin": 0.07, "one_char": 0.05, "other": 0.02},
+    "birth_date": {"exact": 0.95, "other": 0.05},
+    "phone": {"exact": 0.80, "other": 0.20},
+    "address": {"exact": 0.70, "road": 0.10, "other": 0.20},
+    "division": {"exact": 0.90, "other": 0.10},
+}
 
 
 def normalise_sql() -> str:
-    """A view ``fl_party_norm`` with normalised name, phone, address and the reliable identifier."""
+    """A table ``fl_party_norm`` with normalised name, pinyin, phone, address and the reliable identifier."""
+    src, dst = _FULLWIDTH
     return rf"""
-    CREATE OR REPLACE TEMP VIEW fl_party_norm AS
-    SELECT party_id, kind,
-           CASE WHEN kind = 'organisation' THEN regexp_replace(trim(name), '{ORG_SUFFIX_RE}', '')
-                ELSE regexp_replace(trim(name), '\s+', '', 'g') END AS name_norm,
+    CREATE OR REPLACE TEMP TABLE fl_party_norm AS
+    WITH b AS (
+        SELECT party_id, kind, legal_rep_party_id, birth_date, id_number, credit_code,
+               CASE WHEN kind = 'organisation'
+                    THEN regexp_replace(translate(regexp_replace(trim(name), '\s+', '', 'g'), '{src}', '{dst}'),
+                                        '{ORG_SUFFIX_RE}', '')
+                    ELSE regexp_replace(trim(name), '[\s·•.]+', '', 'g') END AS name_norm,
+               regexp_replace(coalesce(phone, ''), '[^0-9]', '', 'g') AS d,
+               regexp_replace(translate(coalesce(address, ''), '{src}', '{dst}'), '[\s,，。、()\-－]', '', 'g') AS a,
+               coalesce(nullif(division_code, ''),
+                        nullif(regexp_extract(coalesce(id_number, ''), '^[0-9]{{6}}'), '')) AS division
+        FROM parties
+    ), p AS (
+        SELECT *, CASE WHEN d LIKE '0086%' THEN substr(d, 5)
+                       WHEN length(d) >= 12 AND d LIKE '86%' THEN substr(d, 3) ELSE d END AS d2
+        FROM b
+    )
+    SELECT party_id, kind, name_norm,
            CAST(birth_date AS VARCHAR) AS birth_date,
-           nullif(regexp_replace(coalesce(phone, ''), '[^0-9]', '', 'g'), '') AS phone_norm,
-           coalesce(division_code, substr(regexp_extract(coalesce(id_number, ''), '^[0-9]{{6}}'), 1, 6))
-               AS division,
-           nullif(regexp_replace(coalesce(address, ''), '[\s,，。]', '', 'g'), '') AS address_norm,
+           CASE WHEN regexp_matches(d2, '^1[3-9][0-9]{{9}}$') THEN d2
+                WHEN regexp_matches(d2, '^0(10|2[0-9]|[3-9][0-9]{{2}})[0-9]{{7,8}}$')
+                     THEN regexp_replace(d2, '^0(10|2[0-9]|[3-9][0-9]{{2}})', '')
+                WHEN regexp_matches(d2, '^(10|2[0-9]|[3-9][0-9]{{2}})[0-9]{{7,8}}$') AND length(d2) >= 10
+                     THEN regexp_replace(d2, '^(10|2[0-9]|[3-9][0-9]{{2}})', '')
+                ELSE nullif(d2, '') END AS phone_norm,
+           division,
+           CASE WHEN regexp_matches(a, '{_ROAD_RE}')
+                THEN regexp_extract(a, '{_ROAD_RE}', 1) || regexp_extract(a, '{_ROAD_RE}', 2)
+                     || coalesce('-' || nullif(regexp_extract(a, '{_UNIT_RE}', 1), ''), '')
+                     || coalesce('-' || nullif(regexp_extract(a, '{_ROOM_RE}', 1), ''), '')
+                ELSE nullif(regexp_replace(a, '^.*(省|市|区|县)', ''), '') END AS address_norm,
+           CASE WHEN regexp_matches(a, '{_ROAD_RE}') THEN regexp_extract(a, '{_ROAD_RE}', 1) END AS road,
            CASE WHEN kind = 'person' AND regexp_matches(upper(coalesce(id_number, '')), '{ID_RE}')
                      THEN 'P:' || upper(id_number)
                 WHEN kind = 'organisation' AND length(coalesce(credit_code, '')) = 18
                      THEN 'O:' || upper(credit_code)
                 ELSE NULL END AS reliable_id,
            legal_rep_party_id
-    FROM parties
+    FROM p
     """  # noqa: S608 - constants only
+
+
+def _pinyin_table(con: duckdb.DuckDBPyConnection) -> None:
+    """``fl_pinyin(ch, py)`` for every character of every name (homophones and traditional forms agree)."""
+    from pypinyin import Style, lazy_pinyin
+
+    chars = [
+        r[0]
+        for r in con.execute(
+            "SELECT DISTINCT unnest(string_split(name_norm, '')) FROM fl_party_norm WHERE name_norm IS NOT NULL"
+        ).fetchall()
+    ]
+    pys = [(lazy_pinyin(c, style=Style.NORMAL) or [c])[0] for c in chars]
+    con.register("fl_pinyin_arrow", pa.table({"ch": chars, "py": pys}))
+    con.execute("CREATE OR REPLACE TEMP TABLE fl_pinyin AS SELECT * FROM fl_pinyin_arrow")
+    con.unregister("fl_pinyin_arrow")
 
 
 def resolve(con: duckdb.DuckDBPyConnection, cfg: Config) -> dict:
@@ -73,97 +144,235 @@ def resolve(con: duckdb.DuckDBPyConnection, cfg: Config) -> dict:
     return {"exact": n_exact, "probabilistic": n_rest, "linked_pairs": pairs}
 
 
-def _probabilistic(con: duckdb.DuckDBPyConnection, cfg: Config) -> int:
-    """Link records without a reliable identifier (and identified records sharing a key with them)."""
+def _log2(x: float) -> float:
+    return math.log2(min(max(x, 1e-12), 1.0))
+
+
+def _population(con: duckdb.DuckDBPyConnection) -> None:
+    """``fl_pop``: every party record with the comparison columns and the name's pinyin."""
     con.execute(
         """
-        CREATE OR REPLACE TEMP TABLE fl_er_input AS
-        WITH rest AS (SELECT * FROM fl_party_norm WHERE reliable_id IS NULL),
-        near AS (
-            SELECT DISTINCT p.* FROM fl_party_norm p JOIN rest r
-              ON p.reliable_id IS NOT NULL AND p.kind = r.kind
-             AND (p.phone_norm = r.phone_norm OR p.name_norm = r.name_norm)
-        )
-        SELECT party_id AS unique_id, kind, name_norm, birth_date, phone_norm, division, address_norm,
-               reliable_id FROM rest
-        UNION ALL
-        SELECT party_id, kind, name_norm, birth_date, phone_norm, division, address_norm, reliable_id FROM near
+        CREATE OR REPLACE TEMP TABLE fl_pop AS
+        SELECT n.party_id, n.kind, n.name_norm, n.birth_date, n.phone_norm, n.address_norm, n.road, n.division,
+               string_agg(coalesce(y.py, c.ch), '' ORDER BY c.i) AS name_py, length(n.name_norm) AS nlen
+        FROM (SELECT *, string_split(coalesce(name_norm, ''), '') AS chars FROM fl_party_norm) n,
+             LATERAL (SELECT unnest(n.chars) AS ch, generate_subscripts(n.chars, 1) AS i) c
+        LEFT JOIN fl_pinyin y ON y.ch = c.ch
+        GROUP BY ALL
         """
     )
-    n = con.execute("SELECT count(*) FROM fl_er_input").fetchall()[0][0]
-    links: list[tuple[str, str, float, str]] = []
-    if n >= 2:
-        links = _splink_pairs(con, cfg)
-    ids = [r[0] for r in con.execute("SELECT unique_id FROM fl_er_input").fetchall()]
-    index = {u: i for i, u in enumerate(ids)}
-    g = ig.Graph(n=len(ids), edges=[(index[a], index[b]) for a, b, _, _ in links], directed=False)
-    comp = g.connected_components().membership
-    reliable = dict(con.execute("SELECT unique_id, reliable_id FROM fl_er_input").fetchall())
+
+
+def fellegi_sunter(con: duckdb.DuckDBPyConnection, cfg: Config) -> None:
+    """Score candidate pairs ``fl_er_cand`` into ``fl_er_pairs(l, r, weight, prob, fields)``.
+
+    u-probabilities come from the whole population of party records (not a sample): the chance
+    that two random records agree at a level; for exact names the value's own frequency.
+    """
+    u = {}
+    tot = con.execute("SELECT count(*) FROM fl_pop").fetchone()[0] or 1
+    for col in ("birth_date", "phone_norm", "address_norm", "road", "division", "name_norm", "name_py"):
+        nn, s2 = con.execute(
+            f"SELECT sum(n), sum(n * n) FROM (SELECT count(*) AS n FROM fl_pop WHERE {col} IS NOT NULL GROUP BY {col})"  # noqa: S608
+        ).fetchone()
+        u[col] = (s2 or 0) / max(nn or 1, 1) ** 2
+    # one differing character among names of equal length (masked-position counts, exact pairs removed)
+    s_mask = (
+        con.execute(
+            """
+        WITH m AS (SELECT nlen, i, substr(name_norm, 1, i - 1) || '*' || substr(name_norm, i + 1) AS k
+                   FROM fl_pop, range(1, 5) r(i) WHERE nlen BETWEEN 2 AND 4 AND i <= nlen)
+        SELECT sum(n * n) FROM (SELECT count(*) AS n FROM m GROUP BY nlen, k)
+        """
+        ).fetchone()[0]
+        or 0
+    )
+    s_exact = (
+        con.execute(
+            "SELECT sum(n * n * l) FROM (SELECT count(*) AS n, any_value(nlen) AS l FROM fl_pop "
+            "WHERE nlen BETWEEN 2 AND 4 GROUP BY name_norm)"
+        ).fetchone()[0]
+        or 0
+    )
+    u_one = max((s_mask - s_exact) / tot**2, 1e-9)
+    u_py = max(u["name_py"] - u["name_norm"], 1e-9)
+    m = M_PROBABILITIES
+    w = {
+        "birth_date": (
+            _log2(m["birth_date"]["exact"]) - _log2(u["birth_date"]),
+            _log2(m["birth_date"]["other"]) - _log2(1 - u["birth_date"]),
+        ),
+        "phone_norm": (
+            _log2(m["phone"]["exact"]) - _log2(u["phone_norm"]),
+            _log2(m["phone"]["other"]) - _log2(1 - u["phone_norm"]),
+        ),
+        "division": (
+            _log2(m["division"]["exact"]) - _log2(u["division"]),
+            _log2(m["division"]["other"]) - _log2(1 - u["division"]),
+        ),
+    }
+    w_addr = (
+        _log2(m["address"]["exact"]) - _log2(u["address_norm"]),
+        _log2(m["address"]["road"]) - _log2(max(u["road"] - u["address_norm"], 1e-9)),
+        _log2(m["address"]["other"]) - _log2(1 - u["road"]),
+    )
+    w_name_py = _log2(m["name"]["pinyin"]) - _log2(u_py)
+    w_name_one = _log2(m["name"]["one_char"]) - _log2(u_one)
+    w_name_other = _log2(m["name"]["other"]) - _log2(max(1 - u["name_py"] - u_one, 1e-9))
+    # prior: true pairs estimated from (name, birth date) agreement among the records that have both
+    dup = con.execute(
+        "SELECT coalesce(sum(n * (n - 1) / 2), 0), (SELECT count(*) FROM fl_pop WHERE birth_date IS NOT NULL) "
+        "FROM (SELECT count(*) AS n FROM fl_pop WHERE birth_date IS NOT NULL GROUP BY name_norm, birth_date)"
+    ).fetchone()
+    share = max(dup[1] / tot, 1e-3)
+    true_pairs = max(dup[0] / share**2, tot * 0.01)
+    prior = _log2(true_pairs / max(tot * (tot - 1) / 2, 1))
+    name_tf = 1.0 / tot
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE fl_er_pairs AS
+        WITH tf AS (SELECT name_norm, count(*) / {float(tot)} AS f FROM fl_pop GROUP BY 1),
+        s AS (
+            SELECT c.l, c.r,
+                CASE WHEN a.name_norm = b.name_norm THEN 'name_exact'
+                     WHEN a.name_py = b.name_py THEN 'name_pinyin'
+                     WHEN a.nlen = b.nlen AND a.nlen BETWEEN 2 AND 4
+                          AND {_DIFF} = 1 THEN 'name_one_char'
+                     ELSE NULL END AS name_level,
+                CASE WHEN a.kind = 'organisation' AND a.name_py = b.name_py THEN {ORG_NAME_WEIGHT}
+                     WHEN a.name_norm = b.name_norm THEN {_log2(m["name"]["exact"])} - log2(greatest(tf.f, {name_tf}))
+                     WHEN a.name_py = b.name_py THEN {w_name_py}
+                     WHEN a.nlen = b.nlen AND a.nlen BETWEEN 2 AND 4
+                          AND {_DIFF} = 1 THEN {w_name_one}
+                     ELSE {w_name_other} END AS w_name,
+                CASE WHEN a.birth_date IS NULL OR b.birth_date IS NULL THEN 0
+                     WHEN a.birth_date = b.birth_date THEN {w["birth_date"][0]} ELSE {w["birth_date"][1]} END AS w_birth,
+                CASE WHEN a.phone_norm IS NULL OR b.phone_norm IS NULL THEN 0
+                     WHEN a.phone_norm = b.phone_norm THEN {w["phone_norm"][0]} ELSE {w["phone_norm"][1]} END AS w_phone,
+                CASE WHEN a.address_norm IS NULL OR b.address_norm IS NULL THEN 0
+                     WHEN a.address_norm = b.address_norm THEN {w_addr[0]}
+                     WHEN a.road = b.road THEN {w_addr[1]} ELSE {w_addr[2]} END AS w_addr,
+                CASE WHEN a.division IS NULL OR b.division IS NULL THEN 0
+                     WHEN a.division = b.division THEN {w["division"][0]} ELSE {w["division"][1]} END AS w_div,
+                concat_ws(',', CASE WHEN a.birth_date = b.birth_date THEN 'birth_date' END,
+                          CASE WHEN a.phone_norm = b.phone_norm THEN 'phone_norm' END,
+                          CASE WHEN a.address_norm = b.address_norm THEN 'address_norm' END,
+                          CASE WHEN a.division = b.division THEN 'division' END) AS agreed
+            FROM fl_er_cand c
+            JOIN fl_pop a ON a.party_id = c.l JOIN fl_pop b ON b.party_id = c.r
+            JOIN tf ON tf.name_norm = a.name_norm
+        )
+        SELECT l, r, {prior} + w_name + w_birth + w_phone + w_addr + w_div AS weight,
+               concat_ws(',', name_level, nullif(agreed, '')) AS fields
+        FROM s
+        """  # noqa: S608 - numbers computed here
+    )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE fl_er_pairs AS SELECT *, 1 / (1 + pow(2, -weight)) AS prob FROM fl_er_pairs"
+    )
+
+
+def _candidates(con: duckdb.DuckDBPyConnection, cfg: Config) -> None:
+    """Candidate pairs ``fl_er_cand(l, r)``: at least one side without identifier, never two identifiers."""
+    cap = int(cfg.er_name_block_max)
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE fl_er_in AS
+        WITH p AS (SELECT p.*, n.reliable_id, substr(p.name_norm, 1, 1) AS surname FROM fl_pop p
+                   JOIN fl_party_norm n USING (party_id)),
+        rest AS (SELECT * FROM p WHERE reliable_id IS NULL),
+        idd AS (SELECT * FROM p WHERE reliable_id IS NOT NULL),
+        near AS (
+            SELECT party_id FROM idd SEMI JOIN rest ON idd.kind = rest.kind AND idd.name_py = rest.name_py
+            UNION
+            SELECT party_id FROM idd SEMI JOIN rest ON idd.kind = rest.kind AND idd.phone_norm = rest.phone_norm
+            UNION
+            SELECT party_id FROM idd SEMI JOIN rest ON idd.kind = rest.kind AND idd.surname = rest.surname
+                 AND idd.birth_date = rest.birth_date
+        )
+        SELECT * FROM rest UNION ALL SELECT idd.* FROM idd SEMI JOIN near USING (party_id)
+        """  # noqa: S608
+    )
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE fl_er_cand AS
+        WITH nb AS (SELECT kind, name_py, count(*) AS n FROM fl_er_in GROUP BY ALL),
+        blocks AS (
+            SELECT a.party_id AS l, b.party_id AS r, a.reliable_id AS la, b.reliable_id AS rb
+            FROM fl_er_in a JOIN fl_er_in b ON a.kind = b.kind AND a.phone_norm = b.phone_norm AND a.party_id < b.party_id
+            UNION
+            SELECT a.party_id, b.party_id, a.reliable_id, b.reliable_id
+            FROM fl_er_in a JOIN fl_er_in b ON a.kind = b.kind AND a.name_py = b.name_py AND a.party_id < b.party_id
+            JOIN nb ON nb.kind = a.kind AND nb.name_py = a.name_py
+            WHERE nb.n <= {cap} OR a.birth_date = b.birth_date OR a.address_norm = b.address_norm
+               OR a.division = b.division
+            UNION
+            SELECT a.party_id, b.party_id, a.reliable_id, b.reliable_id
+            FROM fl_er_in a JOIN fl_er_in b ON a.kind = b.kind AND a.surname = b.surname
+                 AND a.birth_date = b.birth_date AND a.party_id < b.party_id
+            UNION
+            SELECT a.party_id, b.party_id, a.reliable_id, b.reliable_id
+            FROM fl_er_in a JOIN fl_er_in b ON a.kind = b.kind AND a.surname = b.surname
+                 AND a.address_norm = b.address_norm AND a.party_id < b.party_id
+        )
+        SELECT l, r FROM blocks WHERE la IS NULL OR rb IS NULL
+        """  # noqa: S608
+    )
+
+
+def _probabilistic(con: duckdb.DuckDBPyConnection, cfg: Config) -> int:
+    """Link records without a reliable identifier (and identified records sharing a key with them)."""
+    _pinyin_table(con)
+    _population(con)
+    _candidates(con, cfg)
+    fellegi_sunter(con, cfg)
+    links = con.execute(
+        f"SELECT l, r, weight, fields FROM fl_er_pairs WHERE prob >= {float(cfg.match_probability)}"  # noqa: S608
+    ).fetchall()
+    reliable = dict(con.execute("SELECT party_id, reliable_id FROM fl_er_in").fetchall())
+    rest = [r[0] for r in con.execute("SELECT party_id FROM fl_er_in WHERE reliable_id IS NULL").fetchall()]
+    # an unidentified record joins the identified entity it matches best; the others form components
+    best_id: dict[str, tuple[float, str]] = {}
     best: dict[str, tuple[float, str]] = {}
+    edges = []
     for a, b, w, fields in links:
-        for u in (a, b):
+        for u, v in ((a, b), (b, a)):
+            if reliable.get(u):
+                continue
             if u not in best or w > best[u][0]:
                 best[u] = (w, fields)
-    # a component takes the identifier of an identified member, else its first record's id
-    comp_id: dict[int, str] = {}
-    for u, c in zip(ids, comp, strict=True):
-        if reliable.get(u):
-            comp_id[c] = reliable[u]
-    for u, c in zip(ids, comp, strict=True):
-        comp_id.setdefault(c, f"R:{u}")
+            if reliable.get(v) and (u not in best_id or w > best_id[u][0]):
+                best_id[u] = (w, reliable[v])
+        if not reliable.get(a) and not reliable.get(b):
+            edges.append((a, b))
+    index = {u: i for i, u in enumerate(rest)}
+    g = ig.Graph(n=len(rest), edges=[(index[a], index[b]) for a, b in edges], directed=False)
+    comp = g.connected_components().membership
+    comp_id: dict[int, tuple[float, str]] = {}
+    for u, c in zip(rest, comp, strict=True):
+        if u in best_id and (c not in comp_id or best_id[u][0] > comp_id[c][0]):
+            comp_id[c] = best_id[u]
+    first: dict[int, str] = {}
+    for u, c in zip(rest, comp, strict=True):
+        first.setdefault(c, u)
     rows = []
-    for u, c in zip(ids, comp, strict=True):
-        if reliable.get(u):
-            continue
+    for u, c in zip(rest, comp, strict=True):
+        ent = comp_id[c][1] if c in comp_id else f"R:{first[c]}"
         w, fields = best.get(u, (None, ""))
-        method = "probabilistic" if w is not None else "unmatched"
-        rows.append((u, comp_id[c], method, w, fields))
+        rows.append((u, ent, "probabilistic" if w is not None else "unmatched", w, fields))
     if rows:
-        con.executemany("INSERT INTO fl_entity VALUES (?, ?, ?, ?, ?)", rows)
-    return len(links)
-
-
-def _splink_pairs(con: duckdb.DuckDBPyConnection, cfg: Config) -> list[tuple[str, str, float, str]]:
-    """splink dedupe on ``fl_er_input``; returns (id_l, id_r, match weight, matched fields)."""
-    import splink.comparison_library as cl
-    from splink import DuckDBAPI, Linker, SettingsCreator, block_on
-
-    fields = ("name_norm", "birth_date", "phone_norm", "division", "address_norm")
-    # splink gets its own connection: it runs many statements while ours has open results
-    table = con.sql("SELECT * FROM fl_er_input").arrow().read_all()
-    api = DuckDBAPI()
-    sdf = api.register(table, table_name="fl_er_input")
-    settings = SettingsCreator(
-        link_type="dedupe_only",
-        comparisons=[
-            cl.JaroWinklerAtThresholds("name_norm", [0.92]),
-            cl.ExactMatch("birth_date"),
-            cl.ExactMatch("phone_norm"),
-            cl.ExactMatch("division"),
-            cl.ExactMatch("address_norm"),
-        ],
-        blocking_rules_to_generate_predictions=[
-            block_on("phone_norm"),
-            block_on("name_norm", "birth_date"),
-            block_on("name_norm", "division"),
-        ],
-        retain_matching_columns=True,
-        retain_intermediate_calculation_columns=False,
-    )
-    linker = Linker(sdf, settings, log_level=logging.ERROR)
-    try:
-        linker.training.estimate_probability_two_random_records_match(
-            [block_on("name_norm", "birth_date")], recall=0.8
+        con.register(
+            "fl_er_rows",
+            pa.table(
+                {
+                    "party_id": [r[0] for r in rows],
+                    "entity_id": [r[1] for r in rows],
+                    "method": [r[2] for r in rows],
+                    "match_weight": pa.array([r[3] for r in rows], pa.float64()),
+                    "matched_fields": [r[4] for r in rows],
+                }
+            ),
         )
-        linker.training.estimate_u_using_random_sampling(max_pairs=200_000)
-        linker.training.estimate_parameters_using_expectation_maximisation(block_on("name_norm"))
-    except Exception as exc:  # too few pairs to train: splink keeps its default m/u values
-        log.info("splink training incomplete (%s); using default parameters", exc)
-    pred = linker.inference.predict(threshold_match_probability=cfg.match_probability)
-    gammas = ", ".join(f"gamma_{f}" for f in fields)
-    out = []
-    rel = pred.as_duckdbpyrelation()
-    for row in rel.select(f"unique_id_l, unique_id_r, match_weight, {gammas}").fetchall():
-        matched = ",".join(f for f, gm in zip(fields, row[3:], strict=True) if gm is not None and gm > 0)
-        out.append((row[0], row[1], float(row[2]), matched))
-    return out
+        con.execute("INSERT INTO fl_entity SELECT * FROM fl_er_rows")
+        con.unregister("fl_er_rows")
+    return len(links)
