@@ -218,9 +218,12 @@ def test_measures_hand_computed():
         group_by=("case_type",),
         tiers={"civil": ((90, 75), (365, 98))},
     )
-    assert m["clearance"] == [{"case_type": "civil", "filed": 3, "closed": 3, "rate": Decimal("100.00")}]
+    assert m["clearance"] == [
+        {"case_type": "civil", "case_type_name": "民事审判案件", "filed": 3, "closed": 3, "rate": Decimal("100.00")}
+    ]
     assert m["within_limit"][0] == {
         "case_type": "civil",
+        "case_type_name": "民事审判案件",
         "closed": 3,
         "within_limit": 1,
         "rate": Decimal("33.33"),
