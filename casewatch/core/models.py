@@ -144,6 +144,7 @@ class User(AbstractUser, ChangeLoggedModel):
     failed_login_count = models.PositiveIntegerField(_("failed logins"), default=0)
     locked_until = models.DateTimeField(_("locked until"), null=True, blank=True)
     language = models.CharField(_("language"), max_length=10, blank=True, default="")
+    password_changed_at = models.DateTimeField(_("password changed"), null=True, blank=True)
 
     objects = UserManager()
     scope_field = "unit"
@@ -298,3 +299,12 @@ class Job(models.Model):
     @property
     def percent(self) -> int:
         return max(0, min(100, round(self.progress)))
+
+
+from casewatch.core.models_ops import (  # noqa: E402,F401 - operations tables of the core app
+    LoginThrottle,
+    PasswordHistory,
+    Schedule,
+    SchedulerLease,
+    UserSession,
+)
