@@ -33,6 +33,7 @@ class Result:
     clusters: pa.Table  # cluster_id, score, n_cases, codes, category, case_keys, lead
     graphs: dict[str, dict] = field(default_factory=dict)  # cluster_id -> {nodes, edges}
     entities: dict = field(default_factory=dict)  # resolution counts
+    party_entities: pa.Table | None = None  # party_id, entity_id, method (when run(..., keep_entities=True))
     times: dict[str, float] = field(default_factory=dict)
     peak_rss_mb: float = 0.0
     config: dict = field(default_factory=dict)
@@ -92,7 +93,14 @@ BASE_SQL = [
 ]
 
 
-def run(source, cfg: Config | None = None, *, threads: int | None = None, graphs: bool = True) -> Result:
+def run(
+    source,
+    cfg: Config | None = None,
+    *,
+    threads: int | None = None,
+    graphs: bool = True,
+    keep_entities: bool = False,
+) -> Result:
     """Run the whole pipeline; ``source`` is a Parquet folder or ``{table: pyarrow.Table}``."""
     cfg = cfg or Config()
     times: dict[str, float] = {}
@@ -134,6 +142,10 @@ def run(source, cfg: Config | None = None, *, threads: int | None = None, graphs
         result.graphs = fl_graph.cluster_graphs(con, result.clusters, lead_ids)
         times["evidence_graphs"] = time.perf_counter() - t
     result.entities = counts
+    if keep_entities:
+        result.party_entities = (
+            con.sql("SELECT party_id, entity_id, method FROM fl_entity").arrow().read_all()
+        )
     result.times = times
     result.peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     result.config = cfg.as_dict()

@@ -12,7 +12,8 @@ Two passes:
    homophones and traditional characters — / one differing character), birth date, phone,
    address and division; u-probabilities computed exactly from the whole population of party
    records (value frequencies, term-frequency adjusted for names), m-probabilities set (they are
-   in ``M_PROBABILITIES``), missing values neutral. Blocking bounds the work: phone; name pinyin
+   in ``M_PROBABILITIES``), missing values neutral; agreement on a name, phone or address is
+   weighed by that value's own frequency (an office phone shared by a whole law firm weighs little). Blocking bounds the work: phone; name pinyin
    with birth date, address or phone; name pinyin alone when the name is rare enough
    (``Config.er_name_block_max``); surname with birth date or address (one differing
    character). Pairs at ``Config.match_probability`` or above merge.
@@ -54,7 +55,7 @@ ORG_NAME_WEIGHT = 40.0
 _DIFF = " + ".join(f"(substr(a.name_norm, {i}, 1) <> substr(b.name_norm, {i}, 1))::INT" for i in range(1, 5))
 
 M_PROBABILITIES = {
-    "name": {"exact": 0.86, "pinyin": 0.07, "one_char": 0.05, "other": 0.02},
+    "name": {"exact": 0.87, "pinyin": 0.07, "one_char": 0.05, "other": 0.01},
     "birth_date": {"exact": 0.95, "other": 0.05},
     "phone": {"exact": 0.80, "other": 0.20},
     "address": {"exact": 0.70, "road": 0.10, "other": 0.20},
@@ -232,6 +233,9 @@ def fellegi_sunter(con: duckdb.DuckDBPyConnection, cfg: Config) -> None:
         f"""
         CREATE OR REPLACE TEMP TABLE fl_er_pairs AS
         WITH tf AS (SELECT name_norm, count(*) / {float(tot)} AS f FROM fl_pop GROUP BY 1),
+        tfp AS (SELECT phone_norm, count(*) / {float(tot)} AS f FROM fl_pop WHERE phone_norm IS NOT NULL GROUP BY 1),
+        tfa AS (SELECT address_norm, count(*) / {float(tot)} AS f FROM fl_pop WHERE address_norm IS NOT NULL
+                GROUP BY 1),
         s AS (
             SELECT c.l, c.r,
                 CASE WHEN a.name_norm = b.name_norm THEN 'name_exact'
@@ -250,7 +254,8 @@ def fellegi_sunter(con: duckdb.DuckDBPyConnection, cfg: Config) -> None:
                 CASE WHEN a.phone_norm IS NULL OR b.phone_norm IS NULL THEN 0
                      WHEN a.phone_norm = b.phone_norm THEN {w["phone_norm"][0]} ELSE {w["phone_norm"][1]} END AS w_phone,
                 CASE WHEN a.address_norm IS NULL OR b.address_norm IS NULL THEN 0
-                     WHEN a.address_norm = b.address_norm THEN {w_addr[0]}
+                     WHEN a.address_norm = b.address_norm
+                          THEN {_log2(m["address"]["exact"])} - log2(greatest(tfa.f, {name_tf}))
                      WHEN a.road = b.road THEN {w_addr[1]} ELSE {w_addr[2]} END AS w_addr,
                 CASE WHEN a.division IS NULL OR b.division IS NULL THEN 0
                      WHEN a.division = b.division THEN {w["division"][0]} ELSE {w["division"][1]} END AS w_div,
@@ -261,6 +266,8 @@ def fellegi_sunter(con: duckdb.DuckDBPyConnection, cfg: Config) -> None:
             FROM fl_er_cand c
             JOIN fl_pop a ON a.party_id = c.l JOIN fl_pop b ON b.party_id = c.r
             JOIN tf ON tf.name_norm = a.name_norm
+            LEFT JOIN tfp ON tfp.phone_norm = a.phone_norm
+            LEFT JOIN tfa ON tfa.address_norm = a.address_norm
         )
         SELECT l, r, {prior} + w_name + w_birth + w_phone + w_addr + w_div AS weight,
                concat_ws(',', name_level, nullif(agreed, '')) AS fields
