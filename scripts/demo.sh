@@ -31,6 +31,8 @@ $CW falselit-scan > /dev/null
 echo "loading survey instruments and the pilot's responses …"
 $CW surveys-instruments > /dev/null
 $CW surveys-demo > /dev/null
+echo "a year of notarisation at the notary offices …"
+$CW notary-demo > /dev/null
 
 $CW worker &
 WORKER=$!
