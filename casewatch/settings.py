@@ -55,10 +55,51 @@ ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,l
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
-SESSION_COOKIE_SECURE = env_bool("CASEWATCH_SECURE_COOKIES")
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Behind a TLS-terminating proxy (nginx): CASEWATCH_TLS=1 turns on secure cookies, HSTS and the
+# redirect to https; the proxy must say the original scheme in the header named by
+# CASEWATCH_PROXY_SSL_HEADER (default X-Forwarded-Proto) — only when requests reach the server
+# through that proxy alone.
+TLS = env_bool("CASEWATCH_TLS")
+_proxy_header = os.environ.get("CASEWATCH_PROXY_SSL_HEADER", "X-Forwarded-Proto" if TLS else "")
+if _proxy_header:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proxy_header.upper().replace("-", "_"), "https")
+# Addresses of reverse proxies whose X-Forwarded-For names the real client (audit, throttling).
+TRUSTED_PROXIES = [p.strip() for p in os.environ.get("CASEWATCH_TRUSTED_PROXIES", "").split(",") if p.strip()]
+SESSION_COOKIE_SECURE = TLS or env_bool("CASEWATCH_SECURE_COOKIES")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = TLS and env_bool("CASEWATCH_SSL_REDIRECT", True)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
+SECURE_HSTS_SECONDS = int(os.environ.get("CASEWATCH_HSTS_SECONDS", "31536000")) if TLS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("CASEWATCH_HSTS_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("CASEWATCH_HSTS_PRELOAD")
+
+# Content-Security-Policy (casewatch.core.middleware.SecurityHeadersMiddleware): scripts only from
+# our own origin, never inline; no framing; no plug-ins. Styles still allow inline `style=`
+# attributes until every template has moved them to CSS (CASEWATCH_CSP_STRICT_STYLES=1 drops it).
+CSP_DIRECTIVES = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'" if env_bool("CASEWATCH_CSP_STRICT_STYLES") else "'self' 'unsafe-inline'",
+    "img-src": "'self' data: blob:",
+    "font-src": "'self' data:",
+    "connect-src": "'self'",
+    "worker-src": "'self'",
+    "manifest-src": "'self'",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
+    "payment=(), usb=(), interest-cohort=()"
+)
 
 # Idle sessions expire: the cookie age is refreshed on every request.
 IDLE_MINUTES = int(os.environ.get("CASEWATCH_IDLE_MINUTES", "30"))
@@ -68,6 +109,14 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 LOCKOUT_THRESHOLD = int(os.environ.get("CASEWATCH_LOCKOUT_THRESHOLD", "5"))
 LOCKOUT_MINUTES = int(os.environ.get("CASEWATCH_LOCKOUT_MINUTES", "15"))
+# Failures from one address with any usernames before the address is blocked; failures of one
+# account from all addresses before the account itself is locked (0 = never). See core/auth.py.
+IP_LOCKOUT_THRESHOLD = int(os.environ.get("CASEWATCH_IP_LOCKOUT_THRESHOLD", "20"))
+ACCOUNT_LOCKOUT_THRESHOLD = int(os.environ.get("CASEWATCH_ACCOUNT_LOCKOUT_THRESHOLD", "50"))
+# Optional password rules: maximum age in days (0 = never expires) and how many earlier
+# passwords may not be reused (0 = off).
+PASSWORD_MAX_AGE_DAYS = int(os.environ.get("CASEWATCH_PASSWORD_MAX_AGE_DAYS", "0"))
+PASSWORD_HISTORY = int(os.environ.get("CASEWATCH_PASSWORD_HISTORY", "0"))
 
 # --- apps -----------------------------------------------------------------------------------
 INSTALLED_APPS = [
@@ -92,6 +141,7 @@ for _app in (
     "property",
     "enforcement",
     "notary",
+    "campaign",
 ):
     if (BASE_DIR / _app / "apps.py").exists():
         INSTALLED_APPS.append(f"casewatch.{_app}")
@@ -100,6 +150,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "casewatch.core.middleware.RequestContextMiddleware",
+    "casewatch.core.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "casewatch.core.middleware.DefaultLanguageMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -107,6 +158,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "casewatch.core.middleware.AuditUserMiddleware",
+    "casewatch.core.middleware.SessionRecordMiddleware",
     "casewatch.core.middleware.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -163,6 +215,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "casewatch.core.validators.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "casewatch.core.auth.PasswordHistoryValidator"},
 ]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
 
@@ -206,12 +259,39 @@ DIVISIONS_DIR = os.environ.get("CASEWATCH_DIVISIONS_DIR", "")
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "casewatch@localhost")
 
+# Logs: one JSON object per line on stderr (request id, user, path, status, milliseconds) for the
+# journal or a collector; CASEWATCH_LOG_FORMAT=text for people reading a terminal.
+LOG_FORMAT = os.environ.get("CASEWATCH_LOG_FORMAT", "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "casewatch.core.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "json" if LOG_FORMAT == "json" else "text"}
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("CASEWATCH_LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "casewatch.requests": {
+            "handlers": ["console"],
+            "level": "INFO" if env_bool("CASEWATCH_ACCESS_LOG", True) else "WARNING",
+            "propagate": False,
+        },
+        "django.request": {"level": "ERROR"},
+    },
 }
+
+# Where `casewatch backup` writes (one folder per backup) and how many the scheduler keeps.
+BACKUP_DIR = Path(os.environ.get("CASEWATCH_BACKUP_DIR", VAR_DIR.parent / (VAR_DIR.name + "-backups")))
+BACKUP_KEEP = int(os.environ.get("CASEWATCH_BACKUP_KEEP", "14"))
+# /metrics is open to these addresses without login (Prometheus on the host); others need a sysadmin.
+METRICS_ALLOWED_IPS = [
+    a.strip()
+    for a in os.environ.get("CASEWATCH_METRICS_ALLOWED_IPS", "127.0.0.1,::1").split(",")
+    if a.strip()
+]
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500

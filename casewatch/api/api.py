@@ -8,6 +8,7 @@ Every endpoint goes through the same `restrict` gate as the pages; out-of-scope 
 from __future__ import annotations
 
 from importlib import import_module
+from importlib.util import find_spec
 
 from django.apps import apps
 from django.core.exceptions import PermissionDenied
@@ -19,6 +20,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 
 from casewatch.core import audit
 from casewatch.core.models import ApiToken
+from casewatch.core.views_ops import docs_login_required
 
 
 class TokenAuth(HttpBearer):
@@ -50,6 +52,7 @@ api = NinjaAPI(
     description="执法司法规范化监督平台 API — scoped by the caller's organisation subtree.",
     urls_namespace="api",
     docs_url="/docs",
+    docs_decorator=docs_login_required,  # the OpenAPI document and the docs page need a login too
     auth=[TokenAuth(), SessionAuth()],
 )
 
@@ -96,7 +99,9 @@ for _app in (
     "property",
     "enforcement",
     "notary",
+    "campaign",
 ):
-    if apps.is_installed(f"casewatch.{_app}"):
+    # An installed app without an API (or not yet with one) simply adds no router.
+    if apps.is_installed(f"casewatch.{_app}") and find_spec(f"casewatch.{_app}.api") is not None:
         module = import_module(f"casewatch.{_app}.api")
         api.add_router(f"/{_app}/", module.router)

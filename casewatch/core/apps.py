@@ -10,4 +10,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Platform")
 
     def ready(self):
-        from casewatch.core import audit, auth, jobs  # noqa: F401 - signals and the self-test job
+        from casewatch.core import audit, auth, jobs, scheduled_jobs  # noqa: F401 - signals, job kinds
+        from casewatch.core.context_processors import register_nav
+
+        register_nav("core:schedule_list", _("Scheduled work"), "admin")

@@ -16,18 +16,26 @@ class LoginForm(AuthenticationForm):
         try:
             return super().clean()
         except AccountLocked as exc:
-            raise self._locked(exc.until) from None
+            raise self._locked(exc.until, exc.scope) from None
         except forms.ValidationError:
             # authenticate() turns the backend's AccountLocked into "no user"; the backend left
             # the lock on the request.
             until = getattr(self.request, "account_locked_until", None)
             if until is None:
                 raise
-            raise self._locked(until) from None
+            raise self._locked(until, getattr(self.request, "account_locked_scope", "account")) from None
 
     @staticmethod
-    def _locked(until) -> forms.ValidationError:
+    def _locked(until, scope: str = "account") -> forms.ValidationError:
         until = formats.date_format(timezone.localtime(until), "Y-m-d H:i")
+        if scope == "address":
+            return forms.ValidationError(
+                gettext(
+                    "Too many failed logins from this computer's address. Logins from it are blocked until %(time)s."
+                )
+                % {"time": until},
+                code="address_blocked",
+            )
         return forms.ValidationError(
             gettext("This account is locked after repeated failed logins. Try again after %(time)s.")
             % {"time": until},

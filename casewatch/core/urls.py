@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from casewatch.core import views
+from casewatch.core import views, views_ops
 
 app_name = "core"
 
@@ -21,4 +21,10 @@ urlpatterns = [
     path("jobs/<int:pk>/retry/", views.job_retry, name="job_retry"),
     path("tokens/", views.token_list, name="token_list"),
     path("tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
+    path("readyz", views_ops.readyz, name="readyz"),
+    path("metrics", views_ops.metrics_view, name="metrics"),
+    path("sessions/", views_ops.session_list, name="session_list"),
+    path("sessions/<int:pk>/end/", views_ops.session_revoke, name="session_revoke"),
+    path("ops/schedules/", views_ops.schedule_list, name="schedule_list"),
+    path("ops/schedules/<int:pk>/", views_ops.schedule_action, name="schedule_action"),
 ]

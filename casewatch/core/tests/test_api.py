@@ -140,7 +140,17 @@ def test_job_endpoints(client, world, bearer):
 # --- documentation and health -----------------------------------------------------------------
 
 
-def test_api_docs_use_local_assets_only(client, db):
+def test_api_docs_need_a_login(client, world, bearer):
+    response = client.get("/api/v1/docs")
+    assert response.status_code == 302 and response["Location"].startswith("/login/?next=/api/v1/docs")
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 401 and response.json()["code"] == "unauthorized"
+    # An API token opens the schema for programs.
+    assert "/api/v1/me" in client.get("/api/v1/openapi.json", **bearer()).json()["paths"]
+
+
+def test_api_docs_use_local_assets_only(client, world):
+    client.force_login(world.user("district_legal"))
     response = client.get("/api/v1/docs")
     assert response.status_code == 200
     html = response.content.decode()

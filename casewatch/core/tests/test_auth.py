@@ -8,7 +8,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 
 from casewatch.core.choices import AuditAction, Role
-from casewatch.core.models import AuditLog, User
+from casewatch.core.models import AuditLog, LoginThrottle, User
 from casewatch.core.testing import PASSWORD, make_user
 
 T0 = dt.datetime(2025, 3, 3, 9, 0, tzinfo=dt.UTC)
@@ -39,9 +39,9 @@ def test_five_failed_logins_lock_the_account_for_fifteen_minutes(client, world):
             assert user.failed_login_count == attempt and user.locked_until is None
 
         login(client, user.username, "wrong-password-1A")
-        user.refresh_from_db()
-        assert user.locked_until == T0 + dt.timedelta(minutes=15)
-        assert user.is_locked()
+        # Locked for this address (the account itself stays open elsewhere, see below).
+        lock = LoginThrottle.objects.get(key=f"pair:{user.pk}:127.0.0.1")
+        assert lock.locked_until == T0 + dt.timedelta(minutes=15)
 
         # The right password does not open a locked account; the form says why.
         response = login(client, user.username, PASSWORD)
@@ -62,6 +62,53 @@ def test_five_failed_logins_lock_the_account_for_fifteen_minutes(client, world):
     assert actions.count(AuditAction.LOGIN_FAILED) == 5 + 2  # five wrong passwords, two while locked
     assert actions.count(AuditAction.LOCKOUT) == 1
     assert actions[-1] == AuditAction.LOGIN
+
+
+def login_from(client, ip, username, password):
+    return client.post("/login/", {"username": username, "password": password}, REMOTE_ADDR=ip)
+
+
+def test_a_lockout_from_one_address_does_not_lock_the_owner_out_elsewhere(client, world):
+    """Typing wrong passwords for a colleague's account locks it only for the typist's address."""
+    victim = world.user("district_legal")
+    for _ in range(6):
+        login_from(client, "10.1.1.66", victim.username, "guessing-Wrong-1")
+    response = login_from(client, "10.1.1.66", victim.username, PASSWORD)
+    assert not logged_in(client)
+    assert [e.code for e in response.context["form"].errors.as_data()["__all__"]] == ["locked"]
+    response = login_from(client, "10.1.1.20", victim.username, PASSWORD)
+    assert response.status_code == 302 and logged_in(client)
+    record = AuditLog.objects.filter(action=AuditAction.LOCKOUT, user=victim).latest("id")
+    assert "10.1.1.66" in record.message and record.client_ip == "10.1.1.66"
+
+
+def test_an_address_guessing_across_accounts_is_blocked(client, world, settings):
+    settings.IP_LOCKOUT_THRESHOLD = 8
+    names = ["city_supervisor", "district_handler", "other_court", "city_auditor", "nobody-1", "nobody-2"]
+    for i in range(8):
+        login_from(client, "10.9.9.9", names[i % len(names)], "Wrong-Guess-123")
+    # Even the right password of an account never tried is refused from that address …
+    response = login_from(client, "10.9.9.9", "sysadmin", PASSWORD)
+    assert not logged_in(client)
+    assert [e.code for e in response.context["form"].errors.as_data()["__all__"]] == ["address_blocked"]
+    # … and accepted from another one.
+    assert login_from(client, "10.9.9.10", "sysadmin", PASSWORD).status_code == 302 and logged_in(client)
+    assert LoginThrottle.objects.get(key="ip:10.9.9.9").locked_until is not None
+    assert AuditLog.objects.filter(
+        action=AuditAction.LOCKOUT, object_type="address", object_id="10.9.9.9"
+    ).exists()
+
+
+def test_failures_from_many_addresses_lock_the_account_itself(client, world, settings):
+    settings.ACCOUNT_LOCKOUT_THRESHOLD = 6
+    user = world.user("district_legal")
+    for i in range(6):
+        login_from(client, f"10.2.0.{i}", user.username, "Wrong-Guess-123")
+    user.refresh_from_db()
+    assert user.is_locked()
+    response = login_from(client, "10.2.9.9", user.username, PASSWORD)
+    assert not logged_in(client)
+    assert [e.code for e in response.context["form"].errors.as_data()["__all__"]] == ["locked"]
 
 
 def test_a_successful_login_resets_the_failure_count(client, world):

@@ -147,6 +147,12 @@ def test_matrix_covers_every_core_url():
         "set_language": "own preference",
         "home": "counts only, covered by test_views",
         "job_selftest": "sysadmin action, covered by test_jobs",
+        "readyz": "probe for load balancers, covered by test_ops",
+        "metrics": "address or sysadmin/auditor, covered by test_ops",
+        "session_list": "own sessions and administered accounts, covered by test_ops",
+        "session_revoke": "own sessions and administered accounts, covered by test_ops",
+        "schedule_list": "sysadmin/auditor, no unit scope, covered by test_ops",
+        "schedule_action": "sysadmin, covered by test_ops",
     }
     probed = {
         "unit_list",
