@@ -60,6 +60,24 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "bad_json": ("不是有效的 JSON 行：{}", "not a valid JSON line: {}"),
     "ignored_file": ("不是数据表文件，已忽略", "not a table file; ignored"),
     "ignored_sheet": ("工作表名不是数据表名，已忽略", "the sheet name is not a table name; sheet ignored"),
+    # judgment documents (casewatch/cases/importing/judgments.py); the row is the document's line
+    "not_judgment": (
+        "不是裁判文书：前 20 行没有文书标题（判决书/裁定书/调解书），正文也没有“判决如下/裁定如下/达成如下协议”",
+        "not a judgment document: no title (判决书/裁定书/调解书) in the first 20 lines and no 判决如下/裁定如下/达成如下协议 in the body",
+    ),
+    "no_case_number": ("文书首部没有案号", "no case number at the head of the document"),
+    "doc_bad_case_number": ("案号无法识别：{}", "the case number is not understood: {}"),
+    "no_decision_date": ("文书末尾没有落款日期", "no date line at the end of the document"),
+    "no_filing_date": (
+        "文书中没有立案或受理日期（如“本院于2021年3月5日立案”）",
+        "no filing or acceptance date in the document (e.g. 本院于2021年3月5日立案)",
+    ),
+    "no_text_layer": ("PDF 没有文字层（扫描件需先做文字识别）：{}", "the PDF has no text layer (a scan needs OCR first): {}"),
+    "unknown_court_doc": ("文书的法院不在本平台的单位中：{}", "the document's court is not among this platform's units: {}"),
+    "title_body_mismatch": ("文书标题与正文不一致，按正文分类：{}", "title and body disagree; classified by the body: {}"),
+    "court_name_mismatch": ("文书首部的法院名称与案号中的法院不一致：{}", "the court named at the head differs from the case number's court: {}"),
+    "zip_too_large": ("压缩包过大（超过 20 万个文件或 2 GB）", "the archive is too large (over 200,000 files or 2 GB)"),
+    "zip_unsafe_member": ("压缩包中的路径不安全，已跳过：{}", "unsafe path inside the archive, skipped: {}"),
     # cell level
     "required": ("必填项为空", "required value is missing"),
     "too_long": ("内容过长：{} 个字符，上限 {}", "value too long: {} characters, at most {}"),
@@ -80,7 +98,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "date_order": ("{}早于{}", "{} is before {}"),
     "event_before_filing": ("事件时间早于立案日期 {}", "event is before the case's filing date {}"),
     "event_after_closing": ("事件时间晚于结案日期 {}", "event is after the case's closing date {}"),
-    "bad_case_number": ("不是有效的法院案号", "not a valid court case number"),
+    "bad_case_number": ("不是有效的法院案号（{}）", "not a valid court case number ({})"),
+    "unknown_court": (
+        "案号中的法院简称 {} 无法识别（旧式案号只识别本市法院的简称）",
+        "the court abbreviation {} in the case number is not known (old-style abbreviations are known for this city's courts only)",
+    ),
     "court_mismatch": (
         "案号中的法院代码 {} 与承办单位的行政区划代码 {} 不一致",
         "the case number's court code {} contradicts the unit's division code {}",
@@ -167,11 +189,13 @@ def row_issues(
     field: str,
     value: pl.Expr | None = None,
     args: tuple[pl.Expr, ...] = (),
+    args_en: tuple[pl.Expr, ...] | None = None,
 ) -> pl.DataFrame:
     """Problems for every row of `frame` where `mask` holds.
 
     `frame` has ``__rid``, ``__file``, ``__sheet``, ``__row`` and the raw column ``field`` (as
-    String). `args` fill the ``{}`` of the message, each an expression evaluated per row.
+    String). `args` fill the ``{}`` of the message, each an expression evaluated per row;
+    `args_en`, when given, fill the English message instead (a reason that is itself bilingual).
     """
     zh, en = MESSAGES[code]
     hit = frame.filter(mask.fill_null(False))
@@ -180,8 +204,8 @@ def row_issues(
     if value is None:
         value = pl.col(field).cast(pl.String) if field in hit.columns else pl.lit("")
 
-    def message(template: str) -> pl.Expr:
-        return pl.format(template, *args) if args else pl.lit(template)
+    def message(template: str, fill: tuple[pl.Expr, ...] = args) -> pl.Expr:
+        return pl.format(template, *fill) if fill else pl.lit(template)
 
     return hit.select(
         pl.col("__rid").cast(pl.Int64),
@@ -194,7 +218,7 @@ def row_issues(
         preview_expr(value.cast(pl.String)).alias("value"),
         pl.lit(code).alias("code"),
         message(zh).alias("reason_zh"),
-        message(en).alias("reason_en"),
+        message(en, args if args_en is None else args_en).alias("reason_en"),
     )
 
 

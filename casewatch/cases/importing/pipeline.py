@@ -24,7 +24,7 @@ import polars as pl
 from django.db import transaction
 
 from casewatch.analytics.schema import TABLES
-from casewatch.cases.importing import issues, readers, validate
+from casewatch.cases.importing import issues, judgments, readers, validate
 from casewatch.cases.importing.coerce import coerce
 from casewatch.cases.importing.load import Database
 from casewatch.cases.importing.tables import IMPORT_ORDER, header_lookup, normalise_header, spec
@@ -41,6 +41,7 @@ class Options:
     encoding: str | None = None  # declared encoding of text files (default: detected)
     scope_path: str | None = None  # the importing user's scope; None = no restriction
     dry_run: bool = False  # validate only
+    workers: int | None = None  # processes parsing judgment documents (default: one per core)
 
 
 @dataclass
@@ -132,7 +133,7 @@ def map_headers(raw: readers.RawFrame, table: str) -> tuple[_Mapped | None, list
     frame = raw.frame.lazy().select(
         *[pl.col(f"c{i}").alias(name) for name, i in keep.items()],
         pl.col("__row"),
-        pl.lit(src.display).alias("__file"),
+        pl.col("__file") if "__file" in raw.frame.collect_schema().names() else pl.lit(src.display).alias("__file"),
         pl.lit(src.sheet).alias("__sheet"),
     )
     if frame.select(pl.len()).collect().item() == 0:
@@ -385,9 +386,24 @@ def run_import(
     result = Result(status="rejected")
     t0 = time.perf_counter()
     progress(2, "reading files")
-    found = find_sources(paths, options)
+    units = _units_frame()
+    bundle = judgments.prepare(paths, units, options.workers)
+    result.timings["parse"] = bundle.parse_seconds
+    try:
+        found = find_sources(bundle.paths, options) if bundle.paths else _Sources({}, [], [])
+        judgments.attach(bundle, found)
+        _run(found, bundle, units, options, progress, audit_target, user, result)
+    finally:
+        bundle.cleanup()
+    result.timings["total"] = time.perf_counter() - t0
+    progress(100, result.status)
+    return result
+
+
+def _run(found, bundle, units, options, progress, audit_target, user, result) -> None:
+    """Check and load the sources found (tables and judgment documents)."""
     db = Database()
-    ctx = validate.Context(units=_units_frame(), scope_path=options.scope_path, db=db)
+    ctx = validate.Context(units=units, scope_path=options.scope_path, db=db)
     valid_keys: dict[str, pl.DataFrame] = {}
     rejected_keys: dict[str, pl.DataFrame] = {}
     table_problems: list[pl.DataFrame] = []
@@ -458,14 +474,15 @@ def run_import(
                     counts.pop("rows")
                     result.counts[table].update(counts)
                 result.status = "partial" if has_errors else "imported"
+                if bundle.provenance:
+                    result.counts.setdefault("judgments", {})["documents"] = judgments.store(
+                        bundle, valid_keys.get("cases")
+                    )
                 if audit_target is not None or user is not None:
                     _audit(result, audit_target, user)
             result.timings["load"] = time.perf_counter() - t2
     if not result.written and (audit_target is not None or user is not None):
         _audit(result, audit_target, user)
-    result.timings["total"] = time.perf_counter() - t0
-    progress(100, result.status)
-    return result
 
 
 def _audit(result: Result, target, user) -> None:

@@ -51,9 +51,11 @@ class Source:
 
     path: Path
     display: str  # the file name as shown in reports
-    kind: str  # csv, xlsx, jsonl, parquet
+    kind: str  # csv, xlsx, jsonl, parquet; "frame" for rows parsed from judgment documents
     table: str | None
     sheet: str = ""
+    frame: pl.DataFrame | None = None  # kind "frame": the rows, columns c0, c1, … and __row, __file
+    headers: list[str] = field(default_factory=list)  # kind "frame": canonical column names
 
 
 @dataclass
@@ -436,6 +438,8 @@ def read_xlsx(source: Source) -> RawFrame:
 
 def read(source: Source, encoding: str | None = None) -> RawFrame:
     """Read a source with the reader for its kind. Raises ReadError for file-level problems."""
+    if source.kind == "frame":
+        return RawFrame(source, source.frame, list(source.headers), "utf-8")
     if source.kind == "csv":
         return read_csv(source, encoding)
     if source.kind == "xlsx":

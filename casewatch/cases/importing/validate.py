@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from casewatch.analytics import ningbo
+from casewatch.analytics import courts
 from casewatch.cases import casenumber, identifiers
 from casewatch.cases.importing import issues
 from casewatch.cases.importing.issues import row_issues
@@ -116,17 +116,30 @@ def _case_numbers(frame: pl.DataFrame, units: pl.DataFrame) -> tuple[pl.DataFram
     )
     court = pl.col("__agency_kind") == "court"
     division = pl.col("__parsed").struct.field("division_code")
+    bad = court & pl.col("case_number").is_not_null() & division.is_null()
+    # Which part of the shape was not understood, per distinct failing number.
+    failing = parsed.filter(bad.fill_null(False)).get_column("case_number").unique()
+    why = {n: casenumber.problem(n) or ("shape", "", "") for n in failing}
+    why_zh = {n: p[1] for n, p in why.items()}
+    why_en = {n: p[2] for n, p in why.items()}
+    number = pl.col("case_number")
     found.append(
         row_issues(
             parsed,
-            court & pl.col("case_number").is_not_null() & division.is_null(),
+            bad,
             "bad_case_number",
             "case_number",
+            args=(number.replace_strict(why_zh, default="", return_dtype=pl.String),),
+            args_en=(number.replace_strict(why_en, default="", return_dtype=pl.String),),
         )
     )
-    successors = {old: new for old, (_name, new) in ningbo.HISTORIC_DIVISIONS.items()}
-    unit_division = pl.col("__unit_division").replace(successors)
-    mismatch = court & division.is_not_null() & (division != unit_division)
+    court_abbr = pl.col("__parsed").struct.field("court_abbr")
+    found.append(
+        row_issues(parsed, court & (division == ""), "unknown_court", "case_number", args=(court_abbr,))
+    )
+    aliases = courts.load().mapping()
+    unit_division = pl.col("__unit_division").replace(aliases)
+    mismatch = court & division.is_not_null() & (division != "") & (division != unit_division)
     found.append(
         row_issues(
             parsed, mismatch, "court_mismatch", "case_number", args=(division, pl.col("__unit_division"))
