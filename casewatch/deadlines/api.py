@@ -1,6 +1,7 @@
-"""API: deadline states (scoped), one case's computation, measures."""
+"""API: deadline states (scoped), one case's computation; measures in `api_measures`."""
 
 import datetime as dt
+from importlib import import_module
 
 from ninja import Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -74,17 +75,4 @@ def case_deadline(request, case_id: int):
     }
 
 
-@router.get("/measures")
-def measures(request, start: dt.date, end: dt.date):
-    services.require(request.auth, Action.VIEW)
-    data = services.measures_for(request.auth, start, end)
-    return {
-        k: [
-            {
-                kk: (str(vv) if vv is not None and not isinstance(vv, int | bool | str) else vv)
-                for kk, vv in r.items()
-            }
-            for r in v
-        ]
-        for k, v in data.items()
-    }
+router.add_router("", import_module("casewatch.deadlines.api_measures").router)

@@ -87,21 +87,6 @@ def case_panel(request, pk: int):
 
 
 @login_required
-def measures(request):
-    services.require(request.user, Action.VIEW)
-    today = timezone.localdate()
-    end = _date(request.GET.get("end"), today)
-    start = _date(request.GET.get("start"), dt.date(end.year, 1, 1))
-    base = _date(request.GET.get("base"), None)
-    data = services.measures_for(request.user, start, end, base)
-    trend = [
-        {"month": r["month_end"].strftime("%Y-%m"), "n": r["long_pending"], "case_type": r["case_type"]}
-        for r in data["long_pending_trend"]
-    ]
-    return render(request, "deadlines/measures.html", {"m": data, "start": start, "end": end, "trend": trend})
-
-
-@login_required
 def performance(request):
     services.require(request.user, Action.VIEW)
     month = _date(
