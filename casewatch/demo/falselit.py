@@ -14,9 +14,12 @@ Shapes (signs from the SPC 2021 opinion and the 民间借贷 rules, rules-cn.md 
 * ``collusive_pair`` — the same plaintiff and defendant in 2-4 loan suits over ~20 months; both give
   the same phone number; every suit mediated within days of filing.
 * ``debtor_pileup`` — 6-12 people sue one company within 45 days and settle at once (debts
-  piling up ahead of a distribution).
+  piling up ahead of a distribution); every third claimant gives the first one's phone.
 * ``fake_labour`` — 10-20 "employees" claim wages from one company within 30 days through one
-  agent, all mediated within a week.
+  agent, all mediated within a week; every third claimant gives the first one's phone.
+
+Volume and quick settlement alone also describe honest waves (unpaid wages, a closing shop), so
+the pile-up shapes carry the tie the rules name (related claimants, 2016 意见 情形1).
 * ``divorce_debt`` — while a divorce is pending, relatives of the husband (same surname) sue the
   couple for loans the husband readily admits.
 """
@@ -150,12 +153,13 @@ def plant_rings(ctx: Ctx, c: pl.DataFrame) -> pl.DataFrame:
                     )
             elif shape == "debtor_pileup":
                 debtor = company()
-                for r in rows:
+                claimants = _related_claimants(ctx, len(rows), person)
+                for r, claimant in zip(rows, claimants, strict=True):
                     add(
                         r,
                         shape,
                         cluster,
-                        plaintiff=person(),
+                        plaintiff=claimant,
                         defendant=debtor,
                         cause=py.choice([LOAN, SALE]),
                         p_agent=agent if py.random() < 0.5 else None,
@@ -163,12 +167,13 @@ def plant_rings(ctx: Ctx, c: pl.DataFrame) -> pl.DataFrame:
                     )
             else:  # fake_labour
                 employer = company()
-                for r in rows:
+                workers = _related_claimants(ctx, len(rows), person)
+                for r, worker in zip(rows, workers, strict=True):
                     add(
                         r,
                         shape,
                         cluster,
-                        plaintiff=person(),
+                        plaintiff=worker,
                         defendant=employer,
                         cause=WAGES,
                         p_agent=agent,
@@ -214,6 +219,14 @@ def plant_rings(ctx: Ctx, c: pl.DataFrame) -> pl.DataFrame:
         cause_name=pl.when(hit).then(pick(1)).otherwise("cause_name"),
     )
     return c.drop([f"_m_{k}" for k in cols] + ["_row", "fl_kind", "fl_cluster"])
+
+
+def _related_claimants(ctx: Ctx, n: int, person) -> list[int]:
+    """Claimants of a pile-up: every third one gives the first one's phone (relatives, associates)."""
+    out = [person() for _ in range(n)]
+    for i in range(1, n, 3):
+        ctx.phone_links.append(pl.DataFrame({"pid": [out[i]], "src": [out[0]]}))
+    return out
 
 
 def _divorce_debt(ctx: Ctx, picker: _Picker, district: str, cluster: str, add, person) -> None:

@@ -26,6 +26,11 @@ INDICATORS: dict[str, tuple[str, str, str]] = {
         "双方当事人存在关联（同一电话、住址、代理人、法定代表人）",
         "SPC 2016 意见 情形1; SPC 2021 意见 特征3; §1.8 F3",
     ),
+    "F3R": (
+        "Parties of different suits tied by one agent and one shared address or phone",
+        "同一代理人代理的多起诉讼当事人共用住址或电话",
+        "SPC 2021 意见 第2条 (colluding agents); SPC 2016 意见 情形1; §1.8 F3 + F12",
+    ),
     "F5": (
         "Mediation / consent very soon after filing",
         "立案后短期内即调解结案",
@@ -57,6 +62,7 @@ INDICATORS: dict[str, tuple[str, str, str]] = {
 #: predicted ring category -> the indicator that defines it (for per-category quality figures)
 CATEGORY_OF = {
     "F9": "divorce_debt",
+    "F3R": "agent_ring",
     "F1": "collusive_pair",
     "F2": "serial_lender",
     "F11L": "fake_labour",
@@ -72,45 +78,66 @@ class Config:
     loan_causes: tuple[str, ...] = ("民间借贷纠纷", "借款合同纠纷", "企业借贷纠纷")
     labour_causes: tuple[str, ...] = ("追索劳动报酬纠纷", "劳动争议", "劳动合同纠纷")
     divorce_causes: tuple[str, ...] = ("离婚纠纷", "离婚后财产纠纷")
-    # F1: the same pair in ≥ n loan suits within window days
+    # Every "within N days" is a trailing window: the suits filed in [day - N, day].
+    # F1: the same pair in ≥ n first-instance loan suits within window days
     f1_min_suits: int = 2
     f1_window_days: int = 730
-    # F2: a natural-person plaintiff with ≥ n loan suits within window days and a high rate
-    f2_min_suits: int = 4
+    # F2: one lender — a natural person, or the companies one controller represents — with ≥ n
+    # loan suits against ≥ f2_min_defendants people within window days and a high
+    # withdrawal + default-judgment rate, or ≥ f2_volume_suits whatever the rate (职业放贷)
+    f2_min_suits: int = 5
+    f2_min_defendants: int = 3
     f2_window_days: int = 365
     f2_min_rate: float = 0.5
-    # ... or ≥ n loan suits within the window whatever the rate (职业放贷 by volume, natural persons only)
     f2_volume_suits: int = 8
-    # F5: mediated or withdrawn within n days of filing
+    # F3R: an agent acting for ≥ n parties (in ≥ n suits) who share one address or phone
+    f3r_min_parties: int = 3
+    # F5: mediated within n days of filing
     f5_quick_days: int = 15
-    # F9: a loan/property suit filed while a divorce between the defendant and another party runs
+    # F9: a loan/property suit against a spouse filed from lookback days before the divorce was
+    # filed until it closed, by a plaintiff related to the spouse or settled at once
+    f9_lookback_days: int = 180
     f9_grace_days: int = 0
-    # F11: ≥ n suits by different plaintiffs against one organisation within window days,
-    # with at least share of them closed quickly (F5)
+    # F11: ≥ n suits by different plaintiffs against one organisation within window days, at least
+    # quick share of them closed quickly, and at least tied share of the plaintiffs related to the
+    # company (its legal representative) or to each other
     f11_min_suits: int = 5
     f11_window_days: int = 60
     f11_min_quick_share: float = 0.5
+    f11_min_tied_share: float = 0.2
     # F12: an agent in ≥ n cases that fired a structural indicator
     f12_min_cases: int = 3
-    # Honest repeat litigants: an organisation plaintiff with more than this many suits never
-    # gets F2/F11 weight from volume alone (banks, leasing companies, property managers).
+    # Honest mass litigants by role and licence: organisations whose registered name says they are
+    # licensed lenders or service providers (only licensed firms may carry these words in their
+    # names), plus an explicit list of credit codes; and any organisation with more suits than
+    # hub_degree. They give no F1/F2/F9/F11 weight and do not join clusters.
+    licensed_name_re: str = "银行|信用卡中心|小额贷款|消费金融|融资租赁|保险|信托|典当|物业|律师事务所|供电|自来水|燃气|电信|移动通信"
+    licensed_ids: tuple[str, ...] = ()
     hub_degree: int = 60
-    # graph: components larger than this are split again without hub nodes and agents
+    # a phone or address shared by more entities than this is a switchboard, not a tie
+    max_shared: int = 12
+    # graph: agents in more risky cases than this do not link them; components larger than
+    # max_component are split again without agent, phone and address edges
+    agent_max_cases: int = 30
     max_component: int = 200
     weights: dict[str, float] = field(
         default_factory=lambda: {
-            "F1": 0.6,
+            "F1": 0.5,
             "F2": 0.6,
             "F3": 0.35,
-            "F5": 0.15,
+            "F3R": 0.5,
+            "F5": 0.2,
             "F6": 0.15,
-            "F8": 0.5,
+            "F8": 0.6,
             "F9": 0.6,
             "F11": 0.55,
             "F12": 0.15,
         }
     )
+    # a cluster is a lead when one of its cases scores lead_score with a structural indicator;
+    # a case belongs to a cluster (and its lead) only on its own evidence: score ≥ member_score
     lead_score: float = 0.6
+    member_score: float = 0.34
     # entity resolution: pairs at or above this probability are merged; a name shared by at most
     # this many records is compared on the name alone (larger blocks need one more agreeing field)
     match_probability: float = 0.95
@@ -124,7 +151,7 @@ class Config:
         if not data:
             return cls()
         known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
-        for k in ("loan_causes", "labour_causes", "divorce_causes"):
+        for k in ("loan_causes", "labour_causes", "divorce_causes", "licensed_ids"):
             if k in known:
                 known[k] = tuple(known[k])
         if "weights" in known:

@@ -1,14 +1,15 @@
 """Relationship graph of candidate cases and connected components (igraph).
 
-Nodes: candidate cases (those with at least one indicator), the entities acting in them
-(plaintiffs, defendants, third parties, applicants, debtors, agents), and the phones, addresses
-and legal representatives two or more of those entities share. Edges carry what links the two
-ends (role, "same phone", "legal representative").
+Nodes: risky cases (own score ≥ ``Config.member_score`` — a case joins a cluster on its own
+evidence, never by being near one), the entities acting in them (plaintiffs, defendants, third
+parties, applicants, debtors, agents), and the phones, addresses and legal representatives two
+or more of those entities share (``fl_tie``). Edges carry what links the two ends (role, "same
+phone", "legal representative").
 
-Components are computed without hub nodes (an entity in more than ``Config.hub_degree`` cases —
-banks, leasing companies, property managers, busy lawyers — links unrelated suits). A component
-larger than ``Config.max_component`` is split by a stricter check: only case–party edges count
-(no agent, phone or address edges).
+Components are computed without honest hubs (licensed lenders, property managers, law firms and
+any organisation in more than ``Config.hub_degree`` suits — ``fl_ent.hub``) and without agents in
+more than ``Config.agent_max_cases`` risky cases. A component larger than
+``Config.max_component`` is split by a stricter check: only case–party edges count.
 """
 
 from __future__ import annotations
@@ -20,28 +21,22 @@ from casewatch.analytics.falselit.config import Config
 
 EDGES_SQL = """
 CREATE OR REPLACE TEMP TABLE fl_gedge AS
-WITH cand AS (SELECT DISTINCT case_key FROM fl_hit),
+WITH cand AS (SELECT case_key FROM fl_score WHERE risky),
 cp AS (SELECT cp.* FROM fl_cp cp JOIN cand USING (case_key)),
-deg AS (SELECT entity_id, count(DISTINCT case_key) AS d FROM fl_cp GROUP BY 1),
-ents AS (SELECT DISTINCT entity_id FROM cp),
-shared_phone AS (
-    SELECT e.phone FROM fl_ent e JOIN ents USING (entity_id) WHERE e.phone IS NOT NULL
-    GROUP BY 1 HAVING count(*) >= 2),
-shared_addr AS (
-    SELECT e.address FROM fl_ent e JOIN ents USING (entity_id) WHERE e.address IS NOT NULL
-    GROUP BY 1 HAVING count(*) >= 2)
+deg AS (SELECT entity_id, count(DISTINCT case_key) AS d FROM cp GROUP BY 1),
+ents AS (SELECT DISTINCT cp.entity_id FROM cp JOIN fl_ent e USING (entity_id) WHERE NOT e.hub AND cp.role <> 'agent'),
+vals AS (SELECT t.a AS entity_id, t.via, t.val FROM fl_tie t JOIN ents x ON x.entity_id = t.a JOIN ents y ON y.entity_id = t.b
+         UNION SELECT t.b, t.via, t.val FROM fl_tie t JOIN ents x ON x.entity_id = t.a JOIN ents y ON y.entity_id = t.b)
 SELECT 'c:' || cp.case_key AS a, 'e:' || cp.entity_id AS b, cp.role AS label,
-       CASE WHEN cp.role = 'agent' THEN 'agent' ELSE 'party' END AS kind, deg.d AS deg
-FROM cp JOIN deg USING (entity_id)
+       CASE WHEN cp.role = 'agent' THEN 'agent' ELSE 'party' END AS kind,
+       CASE WHEN e.hub OR (cp.role = 'agent' AND deg.d > {agent_max}) THEN 1000000 ELSE deg.d END AS deg
+FROM cp JOIN deg USING (entity_id) JOIN fl_ent e USING (entity_id)
 UNION ALL
-SELECT 'e:' || e.entity_id, 'ph:' || e.phone, 'same phone', 'phone', deg.d
-FROM fl_ent e JOIN ents USING (entity_id) JOIN shared_phone USING (phone) JOIN deg USING (entity_id)
+SELECT DISTINCT 'e:' || entity_id, CASE WHEN via = 'phone' THEN 'ph:' ELSE 'ad:' END || val,
+       'same ' || via, via, 1 FROM vals
 UNION ALL
-SELECT 'e:' || e.entity_id, 'ad:' || e.address, 'same address', 'address', deg.d
-FROM fl_ent e JOIN ents USING (entity_id) JOIN shared_addr USING (address) JOIN deg USING (entity_id)
-UNION ALL
-SELECT 'e:' || e.entity_id, 'e:' || e.legal_rep, 'legal representative', 'legal_rep', deg.d
-FROM fl_ent e JOIN ents USING (entity_id) JOIN ents l ON l.entity_id = e.legal_rep JOIN deg USING (entity_id)
+SELECT 'e:' || e.entity_id, 'e:' || e.legal_rep, 'legal representative', 'legal_rep', 1
+FROM fl_ent e JOIN ents USING (entity_id) WHERE e.legal_rep IS NOT NULL
 """
 
 
@@ -53,10 +48,9 @@ def _components(edges: list[tuple[str, str]], nodes: list[str]) -> list[int]:
 
 def components(con, cfg: Config) -> dict[str, int]:
     """case_key -> component number for every candidate case."""
-    con.execute(EDGES_SQL)
-    hub = int(cfg.hub_degree)
-    rows = con.execute(f"SELECT a, b, kind FROM fl_gedge WHERE deg <= {hub}").fetchall()  # noqa: S608
-    cases = [r[0] for r in con.execute("SELECT DISTINCT 'c:' || case_key FROM fl_hit").fetchall()]
+    con.execute(EDGES_SQL.format(agent_max=int(cfg.agent_max_cases)))
+    rows = con.execute("SELECT a, b, kind FROM fl_gedge WHERE deg < 1000000").fetchall()
+    cases = [r[0] for r in con.execute("SELECT 'c:' || case_key FROM fl_score WHERE risky").fetchall()]
     nodes = sorted(set(cases) | {a for a, _, _ in rows} | {b for _, b, _ in rows})
     member = _components([(a, b) for a, b, _ in rows], nodes)
     comp = {n: m for n, m in zip(nodes, member, strict=True)}

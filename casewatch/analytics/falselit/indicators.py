@@ -2,24 +2,34 @@
 
 Inputs (temp tables built by ``pipeline``): ``fl_case`` (civil and enforcement cases),
 ``fl_cp`` (case × entity × role, agents with the entity they act for), ``fl_ent`` (entity →
-phone, address, surname, kind, number of suits as plaintiff). Output ``fl_hit(case_key, code,
-detail, evidence)``: ``detail`` is a short English explanation with the figures, ``evidence`` a
-list of case keys and shared values (the evidence path shown to reviewers).
+kind, controller, honest-hub flag), ``fl_attr`` / ``fl_rel`` (phones and addresses; entities
+related directly or through a legal representative). Output ``fl_hit(case_key, code, detail,
+evidence)``: ``detail`` is a short English explanation with the figures, ``evidence`` a list of
+case keys and shared values (the evidence path shown to reviewers).
+
+Every "within N days" is a trailing window — the suits filed in [day − N, day] — and the
+explanation prints the real span between the first and the last suit of the window.
 """
 
 from __future__ import annotations
 
 from casewatch.analytics.falselit.config import Config
 
+STRUCTURAL = ("F1", "F2", "F3", "F3R", "F8", "F9", "F11")
+
 
 def _q(values) -> str:
     return ", ".join("'" + v.replace("'", "''") + "'" for v in values)
 
 
+def _trailing(days: int) -> str:
+    return f"RANGE BETWEEN {int(days)} PRECEDING AND CURRENT ROW"
+
+
 def statements(cfg: Config) -> list[tuple[str, str]]:
-    """(code, SQL) for every indicator, thresholds from ``cfg``."""
+    """(code, SQL) for every indicator but F12 and the enforcement stage, thresholds from ``cfg``."""
     loan, labour, divorce = _q(cfg.loan_causes), _q(cfg.labour_causes), _q(cfg.divorce_causes)
-    hub = int(cfg.hub_degree)
+    quick = int(cfg.f5_quick_days)
     return [
         (
             "F1",
@@ -30,69 +40,60 @@ def statements(cfg: Config) -> list[tuple[str, str]]:
                 JOIN fl_cp p ON p.case_key = c.case_key AND p.role = 'plaintiff'
                 JOIN fl_cp d ON d.case_key = c.case_key AND d.role = 'defendant'
                 JOIN fl_ent e ON e.entity_id = p.entity_id
-                WHERE c.cause_name IN ({loan}) AND c.instance = 1 AND e.n_plaintiff <= {hub}
+                WHERE c.cause_name IN ({loan}) AND c.instance = 1 AND c.case_type = 'civil' AND NOT e.hub
+                  AND p.entity_id <> d.entity_id
             ), w AS (
-                SELECT *, count(*) OVER (PARTITION BY pe, de ORDER BY filed
-                    RANGE BETWEEN {int(cfg.f1_window_days)} PRECEDING AND {int(cfg.f1_window_days)} FOLLOWING) AS n,
-                    list(case_key) OVER (PARTITION BY pe, de ORDER BY filed
-                    RANGE BETWEEN {int(cfg.f1_window_days)} PRECEDING AND {int(cfg.f1_window_days)} FOLLOWING) AS ks
-                FROM pair
-            )
-            SELECT DISTINCT ON (case_key) case_key, 'F1',
-                   printf('same plaintiff and defendant in %d loan suits within %d days', n, {int(cfg.f1_window_days)}),
-                   ks
-            FROM w WHERE n >= {int(cfg.f1_min_suits)}
+                SELECT *, count(*) OVER win AS n, list(case_key) OVER win AS ks, filed - min(filed) OVER win AS span
+                FROM pair WINDOW win AS (PARTITION BY pe, de ORDER BY filed {_trailing(cfg.f1_window_days)})
+            ), h AS (SELECT unnest(ks) AS k, n, span, ks FROM w WHERE n >= {int(cfg.f1_min_suits)})
+            SELECT DISTINCT ON (k) k, 'F1',
+                   printf('same plaintiff and defendant in %d loan suits within %d days (window %d days)',
+                          n, span, {int(cfg.f1_window_days)}), ks
+            FROM h ORDER BY k, n DESC
             """,  # noqa: S608 - thresholds are numbers from Config
         ),
         (
             "F2",
             f"""
             WITH s AS (
-                SELECT c.case_key, c.filed, c.outcome, p.entity_id AS pe
-                FROM fl_case c JOIN fl_cp p ON p.case_key = c.case_key AND p.role = 'plaintiff'
+                SELECT c.case_key, c.filed, c.outcome, d.entity_id AS de, p.entity_id AS pe,
+                       CASE WHEN e.kind = 'organisation' AND e.legal_rep IS NOT NULL THEN e.legal_rep
+                            ELSE e.entity_id END AS lg
+                FROM fl_case c
+                JOIN fl_cp p ON p.case_key = c.case_key AND p.role = 'plaintiff'
+                JOIN fl_cp d ON d.case_key = c.case_key AND d.role = 'defendant'
                 JOIN fl_ent e ON e.entity_id = p.entity_id
-                WHERE c.cause_name IN ({loan}) AND c.instance = 1 AND e.kind = 'person'
-            ), r AS (
-                SELECT pe, avg(CASE WHEN outcome IN ('withdrawal', 'default_judgment') THEN 1 ELSE 0 END) AS rate,
-                       avg(CASE WHEN outcome = 'mediation' THEN 1 ELSE 0 END) AS med
-                FROM s GROUP BY pe HAVING count(*) >= {int(cfg.f2_min_suits)}
+                WHERE c.cause_name IN ({loan}) AND c.instance = 1 AND c.case_type = 'civil' AND NOT e.hub
             ), w AS (
-                SELECT s.*, r.rate, r.med,
-                    count(*) OVER (PARTITION BY s.pe ORDER BY filed
-                        RANGE BETWEEN {int(cfg.f2_window_days)} PRECEDING AND {int(cfg.f2_window_days)} FOLLOWING) AS n,
-                    list(case_key) OVER (PARTITION BY s.pe ORDER BY filed
-                        RANGE BETWEEN {int(cfg.f2_window_days)} PRECEDING AND {int(cfg.f2_window_days)} FOLLOWING) AS ks
-                FROM s JOIN r USING (pe)
+                SELECT *, count(DISTINCT case_key) OVER win AS n, count(DISTINCT de) OVER win AS nd,
+                       count(DISTINCT pe) OVER win AS np,
+                       avg(CASE WHEN outcome IN ('withdrawal', 'default_judgment') THEN 1 ELSE 0 END) OVER win AS rate,
+                       list(case_key) OVER win AS ks, filed - min(filed) OVER win AS span
+                FROM s WINDOW win AS (PARTITION BY lg ORDER BY filed {_trailing(cfg.f2_window_days)})
+            ), h AS (
+                SELECT unnest(ks) AS k, * FROM w
+                WHERE n >= {int(cfg.f2_min_suits)} AND nd >= {int(cfg.f2_min_defendants)}
+                  AND (rate >= {float(cfg.f2_min_rate)} OR n >= {int(cfg.f2_volume_suits)})
             )
-            SELECT case_key, 'F2',
-                   printf('plaintiff (natural person) in %d loan suits within %d days; withdrawal + default judgment %.0f%%, mediation %.0f%%',
-                          n, {int(cfg.f2_window_days)}, rate * 100, med * 100),
-                   ks
-            FROM w WHERE n >= {int(cfg.f2_min_suits)}
-              AND (rate >= {float(cfg.f2_min_rate)} OR n >= {int(cfg.f2_volume_suits)})
+            SELECT DISTINCT ON (k) k, 'F2',
+                   printf('one lender (%s) in %d loan suits against %d people within %d days '
+                          '(window %d days); withdrawal + default judgment %.0f%%',
+                          CASE WHEN np > 1 THEN printf('%d plaintiffs with one controller', np)
+                               ELSE 'one plaintiff' END,
+                          n, nd, span, {int(cfg.f2_window_days)}, rate * 100), ks
+            FROM h ORDER BY k, n DESC
             """,  # noqa: S608 - thresholds are numbers from Config
         ),
         (
             "F3",
-            """
+            f"""
             WITH pd AS (
                 SELECT p.case_key, p.entity_id AS pe, d.entity_id AS de
                 FROM fl_cp p JOIN fl_cp d ON d.case_key = p.case_key AND d.role = 'defendant'
-                WHERE p.role = 'plaintiff' AND p.entity_id <> d.entity_id
+                JOIN fl_case c ON c.case_key = p.case_key
+                WHERE p.role = 'plaintiff' AND p.entity_id <> d.entity_id AND c.cause_name NOT IN ({divorce})
             ), ties AS (
-                SELECT pd.case_key, 'phone' AS via, a.phone AS val FROM pd
-                  JOIN fl_ent a ON a.entity_id = pd.pe JOIN fl_ent b ON b.entity_id = pd.de
-                 WHERE a.phone IS NOT NULL AND a.phone = b.phone
-                UNION ALL
-                SELECT pd.case_key, 'address', a.address FROM pd
-                  JOIN fl_ent a ON a.entity_id = pd.pe JOIN fl_ent b ON b.entity_id = pd.de
-                 WHERE a.address IS NOT NULL AND a.address = b.address
-                UNION ALL
-                SELECT pd.case_key, 'legal representative', pd.pe FROM pd
-                  JOIN fl_ent b ON b.entity_id = pd.de WHERE b.legal_rep = pd.pe
-                UNION ALL
-                SELECT pd.case_key, 'legal representative', pd.de FROM pd
-                  JOIN fl_ent a ON a.entity_id = pd.pe WHERE a.legal_rep = pd.de
+                SELECT pd.case_key, r.via, r.val FROM pd JOIN fl_rel r ON r.x = pd.pe AND r.y = pd.de
                 UNION ALL
                 SELECT ap.case_key, 'agent for both sides', ap.entity_id FROM fl_cp ap
                   JOIN fl_cp ad ON ad.case_key = ap.case_key AND ad.role = 'agent' AND ad.entity_id = ap.entity_id
@@ -106,11 +107,34 @@ def statements(cfg: Config) -> list[tuple[str, str]]:
             """,  # noqa: S608 - thresholds are numbers from Config
         ),
         (
+            "F3R",
+            f"""
+            WITH ac AS (
+                SELECT DISTINCT a.entity_id AS ag, x.entity_id AS pe, x.case_key
+                FROM fl_cp a JOIN fl_cp x ON x.case_key = a.case_key AND x.entity_id = a.represents
+                JOIN fl_ent e ON e.entity_id = x.entity_id
+                WHERE a.role = 'agent' AND x.role IN ('plaintiff', 'defendant', 'applicant') AND NOT e.hub
+            ), own AS (SELECT entity_id, via, val FROM fl_attr),
+            shared AS (SELECT via, val FROM fl_attr GROUP BY ALL HAVING count(DISTINCT entity_id) <= {int(cfg.max_shared)}),
+            g AS (
+                SELECT ac.ag, t.via, t.val, count(DISTINCT ac.case_key) AS nc, count(DISTINCT ac.pe) AS npe,
+                       list(DISTINCT ac.case_key) AS ks
+                FROM ac JOIN fl_attr t ON t.entity_id = ac.pe SEMI JOIN shared USING (via, val)
+                ANTI JOIN own o ON o.entity_id = ac.ag AND o.via = t.via AND o.val = t.val
+                GROUP BY ALL HAVING npe >= {int(cfg.f3r_min_parties)} AND nc >= {int(cfg.f3r_min_parties)}
+            ), h AS (SELECT unnest(ks) AS k, * FROM g)
+            SELECT DISTINCT ON (k) k, 'F3R',
+                   printf('one agent acts for %d parties sharing one %s in %d suits', npe, via, nc),
+                   list_append(ks, via || ':' || val)
+            FROM h ORDER BY k, npe DESC
+            """,  # noqa: S608 - thresholds are numbers from Config
+        ),
+        (
             "F5",
             f"""
             SELECT case_key, 'F5', printf('mediated %d days after filing', closed - filed), [case_key]
             FROM fl_case
-            WHERE case_type = 'civil' AND outcome = 'mediation' AND closed - filed <= {int(cfg.f5_quick_days)}
+            WHERE case_type = 'civil' AND outcome = 'mediation' AND closed - filed <= {quick}
             """,  # noqa: S608 - thresholds are numbers from Config
         ),
         (
@@ -122,32 +146,33 @@ def statements(cfg: Config) -> list[tuple[str, str]]:
             JOIN fl_cp x ON x.entity_id = d.entity_id AND x.role = 'debtor'
             JOIN fl_case e ON e.case_key = x.case_key AND e.filed < c.filed
             WHERE c.case_type = 'civil'
-            """,  # noqa: S608 - thresholds are numbers from Config
+            """,
         ),
         (
             "F8",
             """
-            WITH ev AS (SELECT DISTINCT case_key FROM fl_event
+            WITH ev AS (SELECT DISTINCT case_key, kind FROM fl_event
                         WHERE kind IN ('execution_objection', 'distribution_claim')),
             rel AS (
-                SELECT o.case_key, o.entity_id AS oe, d.entity_id AS de FROM ev
+                SELECT ev.case_key, ev.kind, o.entity_id AS oe, d.entity_id AS de FROM ev
                 JOIN fl_cp d ON d.case_key = ev.case_key AND d.role = 'debtor'
                 JOIN fl_cp o ON o.case_key = ev.case_key AND o.role IN ('applicant', 'third_party')
                 WHERE o.entity_id <> d.entity_id
+                UNION ALL
+                SELECT c.case_key, 'objection suit', p.entity_id, t.entity_id FROM fl_case c
+                JOIN fl_cp p ON p.case_key = c.case_key AND p.role = 'plaintiff'
+                JOIN fl_cp t ON t.case_key = c.case_key AND t.role IN ('third_party', 'defendant')
+                WHERE c.case_type = 'civil' AND c.cause_name LIKE '%执行异议%' AND p.entity_id <> t.entity_id
             ), ties AS (
-                SELECT rel.case_key, 'phone' AS via FROM rel JOIN fl_ent a ON a.entity_id = rel.oe
-                  JOIN fl_ent b ON b.entity_id = rel.de WHERE a.phone = b.phone
-                UNION ALL
-                SELECT rel.case_key, 'address' FROM rel JOIN fl_ent a ON a.entity_id = rel.oe
-                  JOIN fl_ent b ON b.entity_id = rel.de WHERE a.address = b.address
-                UNION ALL
-                SELECT rel.case_key, 'legal representative' FROM rel JOIN fl_ent b ON b.entity_id = rel.de
-                  WHERE b.legal_rep = rel.oe
+                SELECT rel.case_key, rel.kind, r.via, r.val, rel.oe
+                FROM rel JOIN fl_rel r ON r.x = rel.oe AND r.y = rel.de
             )
-            SELECT case_key, 'F8', 'objection / distribution claim by a party sharing ' ||
-                   string_agg(DISTINCT via, ', ') || ' with the debtor', [case_key]
+            SELECT case_key, 'F8',
+                   printf('%s by %d part%s related to the debtor (%s)', any_value(kind), count(DISTINCT oe),
+                          CASE WHEN count(DISTINCT oe) = 1 THEN 'y' ELSE 'ies' END, string_agg(DISTINCT via, ', ')),
+                   list_prepend(case_key, list(DISTINCT via || ':' || val))
             FROM ties GROUP BY case_key
-            """,  # noqa: S608 - thresholds are numbers from Config
+            """,
         ),
         (
             "F9",
@@ -156,26 +181,38 @@ def statements(cfg: Config) -> list[tuple[str, str]]:
                 SELECT c.case_key, c.filed, coalesce(c.closed, DATE '9999-12-31') AS closed, x.entity_id
                 FROM fl_case c JOIN fl_cp x ON x.case_key = c.case_key AND x.role IN ('plaintiff', 'defendant')
                 WHERE c.cause_name IN ({divorce}) AND c.instance = 1
-            ), hit AS (
-                SELECT c.case_key, dv.case_key AS dk, d.entity_id AS spouse,
-                       bool_or(pe.surname = se.surname) AS same_surname
+            ), cand AS (
+                SELECT c.case_key, c.filed, c.closed, c.outcome, dv.case_key AS dk, dv.filed AS dfiled,
+                       d.entity_id AS spouse, p.entity_id AS pe
                 FROM fl_case c
                 JOIN fl_cp d ON d.case_key = c.case_key AND d.role = 'defendant'
-                JOIN dv ON dv.entity_id = d.entity_id AND c.filed BETWEEN dv.filed AND dv.closed + {int(cfg.f9_grace_days)}
+                JOIN dv ON dv.entity_id = d.entity_id
+                       AND c.filed BETWEEN dv.filed - {int(cfg.f9_lookback_days)} AND dv.closed + {int(cfg.f9_grace_days)}
                 JOIN fl_cp p ON p.case_key = c.case_key AND p.role = 'plaintiff'
                 JOIN fl_ent pe ON pe.entity_id = p.entity_id
-                JOIN fl_ent se ON se.entity_id = d.entity_id
-                WHERE c.case_type = 'civil' AND c.instance = 1 AND c.cause_name NOT IN ({divorce})
-                  AND pe.n_plaintiff <= {hub}
+                WHERE c.case_type = 'civil' AND c.instance = 1 AND c.cause_name IN ({loan}) AND NOT pe.hub
+            ), hit AS (
+                SELECT cand.case_key, dk, any_value(cand.filed - dfiled) AS lag,
+                       bool_or(pe.surname = se.surname) AS same_surname,
+                       bool_or(r.x IS NOT NULL) AS related,
+                       bool_or(cand.outcome = 'mediation' AND cand.closed - cand.filed <= {quick}) AS quick
+                FROM cand
+                JOIN fl_ent pe ON pe.entity_id = cand.pe JOIN fl_ent se ON se.entity_id = cand.spouse
+                LEFT JOIN fl_rel r ON r.x = cand.pe AND r.y = cand.spouse
                 GROUP BY ALL
+                HAVING bool_or(r.x IS NOT NULL) OR (bool_or(pe.surname = se.surname) AND bool_or(cand.outcome = 'mediation'
+                       AND cand.closed - cand.filed <= {quick}))
             )
             SELECT case_key, 'F9',
-                   'suit against a spouse while divorce ' || dk || ' is pending' ||
-                   CASE WHEN same_surname THEN ' (plaintiff shares the spouse''s surname)' ELSE '' END,
+                   printf('loan suit against a spouse filed %d days %s divorce %s', abs(lag),
+                          CASE WHEN lag < 0 THEN 'before' ELSE 'after the filing of' END, dk) ||
+                   CASE WHEN related THEN ' (plaintiff related to the spouse)' ELSE '' END ||
+                   CASE WHEN same_surname THEN ' (plaintiff shares the spouse''s surname)' ELSE '' END ||
+                   CASE WHEN quick THEN ' (settled at once)' ELSE '' END,
                    [dk, case_key]
             FROM hit
             UNION ALL
-            SELECT dk, 'F9', printf('%d suit(s) against a spouse filed while this divorce was pending', count(*)),
+            SELECT dk, 'F9', printf('%d loan suit(s) against a spouse filed around this divorce', count(*)),
                    list(case_key)
             FROM hit GROUP BY dk
             """,  # noqa: S608 - thresholds are numbers from Config
@@ -185,40 +222,65 @@ def statements(cfg: Config) -> list[tuple[str, str]]:
             f"""
             WITH s AS (
                 SELECT c.case_key, c.filed, c.cause_name, d.entity_id AS de, p.entity_id AS pe,
-                       CASE WHEN c.outcome = 'mediation' AND c.closed - c.filed <= {int(cfg.f5_quick_days)}
-                            THEN 1 ELSE 0 END AS quick
+                       CASE WHEN c.outcome = 'mediation' AND c.closed - c.filed <= {quick} THEN 1 ELSE 0 END AS quick
                 FROM fl_case c
                 JOIN fl_cp d ON d.case_key = c.case_key AND d.role = 'defendant'
-                JOIN fl_ent e ON e.entity_id = d.entity_id AND e.kind = 'organisation'
+                JOIN fl_ent e ON e.entity_id = d.entity_id AND e.kind = 'organisation' AND NOT e.hub
                 JOIN fl_cp p ON p.case_key = c.case_key AND p.role = 'plaintiff'
-                JOIN fl_ent pp ON pp.entity_id = p.entity_id AND pp.n_plaintiff <= {hub}
+                JOIN fl_ent pp ON pp.entity_id = p.entity_id AND NOT pp.hub
                 WHERE c.case_type = 'civil' AND c.instance = 1
+            ), t AS (
+                SELECT s.*, EXISTS (SELECT 1 FROM fl_rel r WHERE r.x = s.pe AND r.y = s.de)
+                    OR EXISTS (SELECT 1 FROM s s2 JOIN fl_rel r ON r.x = s.pe AND r.y = s2.pe
+                               WHERE s2.de = s.de AND abs(s2.filed - s.filed) <= {int(cfg.f11_window_days)}) AS tied
+                FROM s
             ), w AS (
                 SELECT *,
                     count(DISTINCT pe) OVER win AS n, avg(quick) OVER win AS q,
-                    list(case_key) OVER win AS ks,
+                    count(DISTINCT CASE WHEN tied THEN pe END) OVER win AS nt,
+                    list(case_key) OVER win AS ks, filed - min(filed) OVER win AS span,
                     avg(CASE WHEN cause_name IN ({labour}) THEN 1 ELSE 0 END) OVER win AS lab
-                FROM s
-                WINDOW win AS (PARTITION BY de ORDER BY filed
-                    RANGE BETWEEN {int(cfg.f11_window_days)} PRECEDING AND {int(cfg.f11_window_days)} FOLLOWING)
+                FROM t
+                WINDOW win AS (PARTITION BY de ORDER BY filed {_trailing(cfg.f11_window_days)})
+            ), h0 AS (
+                SELECT unnest(ks) AS k, * FROM w
+                WHERE n >= {int(cfg.f11_min_suits)} AND q >= {float(cfg.f11_min_quick_share)}
+                  AND nt >= greatest(2, n * {float(cfg.f11_min_tied_share)})
+            ), h AS (
+                -- only the suits that carry the pattern: settled at once or by a related plaintiff
+                SELECT h0.* FROM h0 JOIN t ON t.case_key = h0.k WHERE t.quick = 1 OR t.tied
             )
-            SELECT DISTINCT ON (case_key) case_key, 'F11',
-                   printf('%d plaintiffs sued the same company within %d days (%.0f%% mediated quickly%s)',
-                          n, {int(cfg.f11_window_days)}, q * 100,
-                          CASE WHEN lab >= 0.5 THEN ', labour claims' ELSE '' END),
+            SELECT DISTINCT ON (k) k, 'F11',
+                   printf('%d plaintiffs sued the same company within %d days (window %d days); %.0f%% mediated '
+                          'quickly; %d plaintiffs related to the company or to each other%s',
+                          n, span, {int(cfg.f11_window_days)}, q * 100, nt,
+                          CASE WHEN lab >= 0.5 THEN '; labour claims' ELSE '' END),
                    ks
-            FROM w WHERE n >= {int(cfg.f11_min_suits)} AND q >= {float(cfg.f11_min_quick_share)}
+            FROM h ORDER BY k, n DESC
             """,  # noqa: S608 - thresholds are numbers from Config
         ),
     ]
 
 
-F12_SQL = """
-WITH strong AS (SELECT DISTINCT case_key FROM fl_hit WHERE code IN ('F1', 'F2', 'F3', 'F8', 'F9', 'F11')),
+#: enforcement cases between the same applicant and debtor as a suit with a structural indicator
+ENFORCEMENT_SQL = f"""
+SELECT DISTINCT ON (e.case_key, h.code) e.case_key, h.code,
+       'enforcement of ' || h.case_key || ' (' || h.code || ')', [h.case_key, e.case_key]
+FROM fl_hit h
+JOIN fl_cp p ON p.case_key = h.case_key AND p.role = 'plaintiff'
+JOIN fl_cp d ON d.case_key = h.case_key AND d.role = 'defendant'
+JOIN fl_cp a ON a.entity_id = p.entity_id AND a.role = 'applicant'
+JOIN fl_cp x ON x.case_key = a.case_key AND x.entity_id = d.entity_id AND x.role = 'debtor'
+JOIN fl_case e ON e.case_key = a.case_key AND e.case_type = 'enforcement'
+WHERE h.code IN ({_q(STRUCTURAL)})
+"""  # noqa: S608 - constants
+
+F12_SQL = f"""
+WITH strong AS (SELECT DISTINCT case_key FROM fl_hit WHERE code IN ({_q(STRUCTURAL)})),
 ag AS (
     SELECT a.entity_id, list(DISTINCT a.case_key) AS ks, count(DISTINCT a.case_key) AS n
     FROM fl_cp a JOIN strong s ON s.case_key = a.case_key WHERE a.role = 'agent' GROUP BY 1
 )
-SELECT u.case_key, 'F12', printf('agent acts in %d flagged cases', ag.n), ag.ks
-FROM ag, unnest(ag.ks) AS u(case_key) WHERE ag.n >= {n}
-"""
+SELECT DISTINCT ON (u.case_key) u.case_key, 'F12', printf('agent acts in %d flagged cases', ag.n), ag.ks
+FROM ag, unnest(ag.ks) AS u(case_key) WHERE ag.n >= {{n}}
+"""  # noqa: S608 - constants

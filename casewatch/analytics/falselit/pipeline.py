@@ -21,7 +21,7 @@ from casewatch.analytics.falselit import indicators, resolve
 from casewatch.analytics.falselit.config import INDICATORS, Config
 
 TABLES = ("cases", "parties", "case_parties", "events")
-STRONG = ("F1", "F2", "F3", "F8", "F9", "F11")
+STRONG = indicators.STRUCTURAL
 
 
 @dataclass
@@ -72,25 +72,73 @@ BASE_SQL = [
     WHERE cp.role IN ('plaintiff', 'defendant', 'third_party', 'agent', 'applicant', 'debtor')
     """,
     """
-    CREATE OR REPLACE TEMP TABLE fl_ent AS
-    WITH np AS (SELECT entity_id, count(DISTINCT case_key) AS n FROM fl_cp WHERE role = 'plaintiff' GROUP BY 1)
-    SELECT e.entity_id, any_value(p.kind) AS kind, any_value(p.name_norm) AS name,
-           any_value(p.phone_norm) AS phone, any_value(p.address_norm) AS address,
-           any_value(CASE WHEN p.kind = 'person' THEN substr(p.name_norm, 1, 1) END) AS surname,
-           any_value(lr.entity_id) AS legal_rep, coalesce(any_value(np.n), 0) AS n_plaintiff
-    FROM fl_entity e JOIN fl_party_norm p ON p.party_id = e.party_id
-    LEFT JOIN fl_entity lr ON lr.party_id = p.legal_rep_party_id
-    LEFT JOIN np ON np.entity_id = e.entity_id
-    WHERE e.entity_id IN (SELECT entity_id FROM fl_cp)
-    GROUP BY e.entity_id
-    """,
-    """
     CREATE OR REPLACE TEMP TABLE fl_event AS
     SELECT ev.unit_code || '|' || ev.case_number AS case_key, ev.kind
     FROM events ev JOIN fl_case c ON c.unit_code = ev.unit_code AND c.case_number = ev.case_number
     WHERE ev.kind IN ('execution_objection', 'distribution_claim')
     """,
 ]
+
+
+def entity_sql(cfg: Config) -> list[str]:
+    """``fl_ent`` (one row per entity, with its controller and the honest-hub flag), ``fl_attr``
+    (every phone and address an entity gave), ``fl_tie`` (entities sharing one of them) and
+    ``fl_rel(x, y, via, val)``: x and y are related — directly, or through the legal
+    representative of either (a company counts as its controller)."""
+    lic = cfg.licensed_name_re.replace("'", "''")
+    ids = ", ".join("'O:" + i.replace("'", "''") + "'" for i in cfg.licensed_ids)
+    ids = f"e.entity_id IN ({ids})" if ids else "false"
+    return [
+        f"""
+        CREATE OR REPLACE TEMP TABLE fl_ent AS
+        WITH np AS (SELECT entity_id, count(DISTINCT case_key) FILTER (WHERE role IN ('plaintiff', 'applicant')) AS n,
+                           count(DISTINCT case_key) AS na
+                    FROM fl_cp GROUP BY 1),
+        lr AS (SELECT e.entity_id, mode(l.entity_id) AS legal_rep
+               FROM fl_entity e JOIN fl_party_norm p ON p.party_id = e.party_id
+               JOIN fl_entity l ON l.party_id = p.legal_rep_party_id GROUP BY 1)
+        SELECT e.entity_id, any_value(p.kind) AS kind, mode(p.name_norm) AS name,
+               mode(p.phone_norm) AS phone, mode(p.address_norm) AS address, mode(p.division) AS division,
+               mode(CASE WHEN p.kind = 'person' THEN substr(p.name_norm, 1, 1) END) AS surname,
+               any_value(lr.legal_rep) AS legal_rep, coalesce(any_value(np.n), 0) AS n_plaintiff,
+               coalesce(any_value(p.kind) = 'organisation' AND (bool_or(regexp_matches(p.name_norm, '{lic}'))
+                   OR {ids} OR coalesce(any_value(np.na), 0) > {int(cfg.hub_degree)}), false) AS hub
+        FROM fl_entity e JOIN fl_party_norm p ON p.party_id = e.party_id
+        LEFT JOIN lr ON lr.entity_id = e.entity_id
+        LEFT JOIN np ON np.entity_id = e.entity_id
+        WHERE e.entity_id IN (SELECT entity_id FROM fl_cp)
+        GROUP BY e.entity_id
+        """,  # noqa: S608 - configuration values, quoted
+        """
+        CREATE OR REPLACE TEMP TABLE fl_attr AS
+        SELECT DISTINCT e.entity_id, 'phone' AS via, p.phone_norm AS val, CAST(NULL AS VARCHAR) AS division
+        FROM fl_entity e JOIN fl_party_norm p USING (party_id) WHERE p.phone_norm IS NOT NULL
+        UNION
+        SELECT DISTINCT e.entity_id, 'address', p.address_norm, p.division
+        FROM fl_entity e JOIN fl_party_norm p USING (party_id) WHERE p.address_norm IS NOT NULL
+        """,
+        f"""
+        CREATE OR REPLACE TEMP TABLE fl_tie AS
+        WITH a AS (SELECT * FROM fl_attr WHERE entity_id IN (SELECT entity_id FROM fl_ent WHERE NOT hub)),
+        n AS (SELECT via, val, count(DISTINCT entity_id) AS n FROM a GROUP BY ALL)
+        SELECT DISTINCT x.entity_id AS a, y.entity_id AS b, x.via, x.val
+        FROM a x JOIN a y ON x.via = y.via AND x.val = y.val AND x.entity_id < y.entity_id
+        JOIN n ON n.via = x.via AND n.val = x.val
+        WHERE n.n <= {int(cfg.max_shared)}
+          AND (x.division IS NULL OR y.division IS NULL OR x.division = y.division)
+        """,  # noqa: S608 - numbers
+        """
+        CREATE OR REPLACE TEMP TABLE fl_rel AS
+        WITH pers AS (SELECT entity_id AS x, entity_id AS p FROM fl_ent WHERE NOT hub
+                      UNION SELECT entity_id, legal_rep FROM fl_ent WHERE legal_rep IS NOT NULL AND NOT hub),
+        t AS (SELECT a, b, via, val FROM fl_tie UNION ALL SELECT b, a, via, val FROM fl_tie)
+        SELECT DISTINCT px.x, py.x AS y, 'legal representative' AS via, px.p AS val
+        FROM pers px JOIN pers py ON px.p = py.p AND px.x <> py.x
+        UNION
+        SELECT DISTINCT px.x, py.x, t.via, t.val
+        FROM pers px JOIN t ON t.a = px.p JOIN pers py ON py.p = t.b WHERE px.x <> py.x
+        """,
+    ]
 
 
 def run(
@@ -115,7 +163,7 @@ def run(
     times["resolution"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    for sql in BASE_SQL:
+    for sql in BASE_SQL + entity_sql(cfg):
         con.execute(sql)
     times["load"] = time.perf_counter() - t
 
@@ -125,7 +173,9 @@ def run(
     )
     for _code, sql in indicators.statements(cfg):
         con.execute(f"INSERT INTO fl_hit {sql}")
+    con.execute(f"INSERT INTO fl_hit {indicators.ENFORCEMENT_SQL}")
     con.execute(f"INSERT INTO fl_hit {indicators.F12_SQL.format(n=int(cfg.f12_min_cases))}")
+    _case_scores(con, cfg)
     times["indicators"] = time.perf_counter() - t
 
     t = time.perf_counter()
@@ -153,82 +203,101 @@ def run(
     return result
 
 
-def _noisy_or(codes, weights) -> float:
-    p = 1.0
-    for c in set(codes):
-        p *= 1.0 - weights.get(c, 0.0)
-    return round(1.0 - p, 4)
+def _case_scores(con, cfg: Config) -> None:
+    """``fl_score(case_key, score, strong, risky)``: noisy-or of the case's own indicator weights."""
+    w = {k: min(max(float(v), 0.0), 0.999) for k, v in cfg.weights.items()}
+    con.register("fl_w_arrow", pa.table({"code": list(w), "w": list(w.values())}))
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE fl_score AS
+        SELECT h.case_key, round(1 - exp(sum(ln(1 - coalesce(w.w, 0)))), 4) AS score,
+               bool_or(h.code IN ({indicators._q(STRONG)})) AS strong
+        FROM (SELECT DISTINCT case_key, code FROM fl_hit) h LEFT JOIN fl_w_arrow w USING (code)
+        GROUP BY 1
+        """  # noqa: S608 - constants
+    )
+    con.unregister("fl_w_arrow")
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE fl_score AS SELECT *, score >= {float(cfg.member_score)} AS risky FROM fl_score"  # noqa: S608
+    )
+
+
+ORDER = (
+    ("F9", "divorce_debt"),
+    ("F11", None),
+    ("F2", "serial_lender"),
+    ("F3R", "agent_ring"),
+    ("F1", "collusive_pair"),
+    ("F8", "execution_related"),
+    ("F3", "collusive_pair"),
+)
 
 
 def _category(codes: set[str], labour: bool) -> str:
-    if "F9" in codes:
-        return "divorce_debt"
-    if "F2" in codes:
-        return "serial_lender"
-    if "F1" in codes:
-        return "collusive_pair"
-    if "F11" in codes:
-        return "fake_labour" if labour else "debtor_pileup"
-    if "F8" in codes:
-        return "execution_related"
+    for code, cat in ORDER:
+        if code in codes:
+            return cat or ("fake_labour" if labour else "debtor_pileup")
     return "other"
 
 
 def _score(con, cfg: Config, membership: dict[str, int]) -> Result:
-    w = cfg.weights
     labour = set(cfg.labour_causes)
     hit_rows = con.execute(
         "SELECT h.case_key, h.code, h.detail, h.evidence, c.unit_code, c.case_number, c.cause_name "
         "FROM fl_hit h JOIN fl_case c USING (case_key) ORDER BY h.case_key, h.code"
     ).fetchall()
+    scores = {
+        k: (s, strong, risky) for k, s, strong, risky in con.execute("SELECT * FROM fl_score").fetchall()
+    }
     per_case: dict[str, dict] = {}
     for key, code, _detail, _ev, unit, number, cause in hit_rows:
         rec = per_case.setdefault(
             key, {"unit_code": unit, "case_number": number, "codes": set(), "cause": cause}
         )
         rec["codes"].add(code)
-    clusters: dict[int, list[str]] = {}
-    for key in per_case:
-        clusters.setdefault(membership.get(key, -1), []).append(key)
+    for key, rec in per_case.items():
+        rec["score"], strong, rec["risky"] = scores[key]
+        rec["lead"] = bool(strong) and rec["score"] >= cfg.lead_score
+    clusters: dict[object, list[str]] = {}
+    for key, rec in per_case.items():
+        comp = membership.get(key) if rec["risky"] else None
+        clusters.setdefault(comp if comp is not None else ("single", key), []).append(key)
     cluster_rows = []
     cluster_of: dict[str, str] = {}
-    cluster_lead: dict[str, bool] = {}
-    for comp, keys in clusters.items():
+    for keys in clusters.values():
         keys.sort()
-        groups = [[k] for k in keys] if comp == -1 else [keys]
-        for ks in groups:
-            codes = set().union(*(per_case[k]["codes"] for k in ks))
-            score = _noisy_or(codes, w)
-            lab = sum(per_case[k]["cause"] in labour for k in ks) * 2 >= len(ks)
-            cid = "FLC-" + hashlib.sha1("\n".join(ks).encode()).hexdigest()[:10]
-            lead = score >= cfg.lead_score and bool(codes & set(STRONG))
-            cluster_rows.append(
-                {
-                    "cluster_id": cid,
-                    "score": score,
-                    "n_cases": len(ks),
-                    "codes": sorted(codes),
-                    "category": _category(codes, lab),
-                    "case_keys": ks,
-                    "lead": lead,
-                }
-            )
-            for k in ks:
-                cluster_of[k] = cid
-            cluster_lead[cid] = lead
+        lead_keys = [k for k in keys if per_case[k]["lead"]]
+        # the category and codes of a cluster are those of its cases that make it a lead
+        basis = lead_keys or keys
+        codes = set().union(*(per_case[k]["codes"] for k in basis))
+        lab = sum(per_case[k]["cause"] in labour for k in basis) * 2 >= len(basis)
+        cid = "FLC-" + hashlib.sha1("\n".join(keys).encode()).hexdigest()[:10]
+        cluster_rows.append(
+            {
+                "cluster_id": cid,
+                "score": max(per_case[k]["score"] for k in keys),
+                "n_cases": len(keys),
+                "codes": sorted(set().union(*(per_case[k]["codes"] for k in keys))),
+                "category": _category(codes, lab),
+                "case_keys": keys,
+                "lead": bool(lead_keys),
+                "unit_codes": sorted({per_case[k]["unit_code"] for k in keys}),
+            }
+        )
+        for k in keys:
+            cluster_of[k] = cid
     case_rows = []
     for key, rec in sorted(per_case.items()):
-        score = _noisy_or(rec["codes"], w)
         case_rows.append(
             {
                 "case_key": key,
                 "unit_code": rec["unit_code"],
                 "case_number": rec["case_number"],
-                "score": score,
+                "score": rec["score"],
                 "codes": sorted(rec["codes"]),
                 "category": _category(rec["codes"], rec["cause"] in labour),
                 "cluster_id": cluster_of[key],
-                "lead": score >= cfg.lead_score and bool(rec["codes"] & set(STRONG)),
+                "lead": rec["lead"],
             }
         )
     hits = pa.Table.from_pylist(
@@ -263,6 +332,7 @@ def _score(con, cfg: Config, membership: dict[str, int]) -> Result:
             ("category", pa.string()),
             ("case_keys", pa.list_(pa.string())),
             ("lead", pa.bool_()),
+            ("unit_codes", pa.list_(pa.string())),
         ]
     )
     return Result(

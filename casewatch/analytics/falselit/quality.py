@@ -1,8 +1,8 @@
 """Precision, recall and F1 per ring shape against the demo city's ground truth.
 
-A ground-truth case is ``FL-<shape>`` in ``ground_truth.csv``. A case is *flagged* when it is a
-lead (score ≥ ``Config.lead_score`` with a structural indicator); its predicted shape is the
-category of its indicators (``pipeline._category``). Per shape: TP = flagged cases of that
+A ground-truth case is ``FL-<shape>`` in ``ground_truth.csv`` (with the enforcement stage of the
+same matter). A case is *flagged* when it is in a lead cluster (what a reviewer is shown); its
+predicted shape is the cluster's category (``pipeline._category``). Per shape: TP = flagged cases of that
 predicted category that are ground-truth cases of the shape; precision = TP / flagged of the
 category; recall = TP / ground-truth cases of the shape. ``overall`` ignores the shape: any
 flagged case that is any ring case counts.
@@ -17,12 +17,23 @@ SHAPES = ("serial_lender", "collusive_pair", "debtor_pileup", "fake_labour", "di
 
 
 def ground_truth(folder) -> dict[str, str]:
-    """case_key -> shape, from ``ground_truth.csv``."""
+    """case_key -> shape, from ``ground_truth.csv``; the enforcement stage of a ring suit (same
+    matter in ``cases.parquet``) belongs to the ring too."""
     out = {}
     with (Path(folder) / "ground_truth.csv").open(encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
             if row["kind"].startswith("FL-"):
                 out[f"{row['unit_code']}|{row['case_number']}"] = row["kind"][3:]
+    cases = Path(folder) / "cases.parquet"
+    if cases.exists():
+        import duckdb
+
+        rows = duckdb.sql(
+            f"SELECT unit_code || '|' || case_number, matter_id, case_type FROM '{cases.as_posix()}' "  # noqa: S608
+            "WHERE case_type IN ('civil', 'enforcement') AND matter_id IS NOT NULL"
+        ).fetchall()
+        shape_of = {m: out[k] for k, m, t in rows if t == "civil" and k in out}
+        out.update({k: shape_of[m] for k, m, t in rows if t == "enforcement" and m in shape_of})
     return out
 
 
@@ -42,7 +53,7 @@ def _prf(tp: int, flagged: int, truth: int) -> dict:
 
 def evaluate(result, gt: dict[str, str]) -> dict[str, dict]:
     """Per-shape and overall P/R/F1 figures."""
-    leads = {r["case_key"]: r["category"] for r in result.cases.to_pylist() if r["lead"]}
+    leads = {k: r["category"] for r in result.clusters.to_pylist() if r["lead"] for k in r["case_keys"]}
     out = {}
     for shape in SHAPES:
         predicted = {k for k, c in leads.items() if c == shape}

@@ -56,6 +56,18 @@ def run_demo(seed: int, n_cases: int, folder: str, write=print) -> dict:
         for row in csv.DictReader(fh):
             if row["kind"].startswith("FL-"):
                 truth[f"{row['unit_code']}|{row['case_number']}"] = (row["kind"][3:], row["subject"])
+    # the enforcement stage of a ring suit (same matter) belongs to the ring: the demo's ground
+    # truth lists the civil suits only
+    import duckdb
+
+    rows = duckdb.sql(
+        f"SELECT unit_code || '|' || case_number, matter_id, case_type FROM '{out}/cases.parquet' "  # noqa: S608
+        "WHERE case_type IN ('civil', 'enforcement') AND matter_id IS NOT NULL"
+    ).fetchall()
+    ring_of_matter = {m: truth[k] for k, m, t in rows if t == "civil" and k in truth}
+    for k, m, t in rows:
+        if t == "enforcement" and m in ring_of_matter:
+            truth[k] = ring_of_matter[m]
     res = run(out, Config(), graphs=False)
     fig = evaluate(res, truth, DEMO_SHAPES)
     report(fig, f"demo generator's shapes, seed {seed}: {n_cases} cases", write)
