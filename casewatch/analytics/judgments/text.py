@@ -96,7 +96,7 @@ def _pdf(data: bytes) -> str:
     from pypdf import PdfReader
 
     reader = PdfReader(io.BytesIO(data))
-    text = "\n".join((page.extract_text() or "") for page in reader.pages)
+    text = "\n".join((page.extract_text() or "") for page in reader.pages).replace("\x00", "")
     if len(re.sub(r"\s", "", text)) < 20:
         raise TextError("no_text_layer", f"{len(reader.pages)} page(s) without a text layer")
     return text

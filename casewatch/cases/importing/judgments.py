@@ -86,7 +86,9 @@ def _unzip(path: Path, bundle: Bundle) -> Path | None:
             for m in members:
                 name = m.filename.replace("\\", "/")
                 if name.startswith("/") or ".." in name.split("/"):
-                    bundle.problems.append(issues.file_issue("zip_unsafe_member", path.name, name))
+                    bundle.problems.append(
+                        issues.file_issue("zip_unsafe_member", path.name, name, severity="warning")
+                    )
                     continue
                 target = out / name
                 target.parent.mkdir(parents=True, exist_ok=True)
