@@ -7,7 +7,7 @@
   right when at least half of its cases belong to that one ring. Per shape: right leads /
   leads dominated by the shape; overall: right leads / all leads (leads with no ring case count
   as wrong, and leads dominated by an honest look-alike are listed by kind).
-* **Ring level**: a ring is found when one lead holds at least half of its cases.
+* **Ring level**: a ring is found when a lead that it dominates holds at least half of its cases.
 * **Linkage**: pairwise precision / recall of party records put into one entity, against the
   true identities.
 """
@@ -47,7 +47,10 @@ def evaluate(result, truth: dict[str, tuple[str, str]], shapes) -> dict:
         found = set()
         for g in rings:
             size = len(group_cases[g])
-            if any(len(group_cases[g] & set(i["lead"]["case_keys"])) * 2 >= size for i in lead_info):
+            if any(
+                i["group"] == g and len(group_cases[g] & set(i["lead"]["case_keys"])) * 2 >= size
+                for i in lead_info
+            ):
                 found.add(g)
         out["shapes"][shape] = {
             "case": {
