@@ -19,6 +19,8 @@ Rules (rules-cn.md §5.6):
 * ``loan_due`` (L5) — a borrowed item is back by its due time; warning in the last 24 hours.
 * ``claim_window`` (L10) — after the return notice the owner has 6 months (police, 第233条 / 行政
   第197条) or 1 year (court, 刑诉解释 第445条); unclaimed → treasury. Warning 15 days before.
+* ``cash_account`` (L11) — cash is held in the single compliant account with a deposit record, never
+  "in a drawer": overdue for held cash that sits anywhere else or has no deposit record.
 * ``disposal_receipt`` (L9) — after an effective judgment the item is disposed and the receipt (回执)
   sent within ``receipt_days`` (a local deadline: no national one was found; default 30 days).
 """
@@ -42,6 +44,9 @@ ITEM_COLUMNS = {
     "item_id": pa.int64(),
     "centre": pa.string(),
     "status": pa.string(),
+    "category": pa.string(),
+    "in_account": pa.bool_(),
+    "deposit_ref": pa.string(),
     "relevant": pa.bool_(),
     "seized_at": pa.timestamp("s"),
     "handed_over_at": pa.timestamp("s"),
@@ -93,6 +98,12 @@ raw AS (
   FROM held h JOIN calendar c
     ON c.day = CAST(h.claim_notice_on + CASE WHEN h.claim_by_court THEN INTERVAL 12 MONTH ELSE INTERVAL 6 MONTH END AS DATE)
   WHERE h.claim_notice_on IS NOT NULL
+  UNION ALL
+  SELECT item_id, centre, 'cash_account', CAST(coalesce(handed_over_at, seized_at) AS DATE),
+         CAST(coalesce(handed_over_at, seized_at) AS DATE), 'overdue',
+         date_diff('day', CAST(coalesce(handed_over_at, seized_at) AS DATE), $today)
+  FROM held WHERE category = 'cash' AND status <> 'pending'
+    AND (NOT coalesce(in_account, FALSE) OR coalesce(deposit_ref, '') = '')
   UNION ALL
   SELECT i.item_id, i.centre, 'disposal_receipt', i.judgment_effective_on, c.next_workday,
          CASE WHEN $today > c.next_workday THEN 'overdue' WHEN $today >= c.next_workday - 3 THEN 'warning' END,
@@ -147,7 +158,7 @@ def alerts(
         "warn": warn_days,
         "receipt_days": receipt_days,
     }
-    return con.execute(_SQL, params).fetch_arrow_table()
+    return con.sql(_SQL, params=params).to_arrow_table()
 
 
 def sample_size(population: int, *, confidence_z: float = 1.96, margin: float = 0.03, p: float = 0.5) -> int:

@@ -155,6 +155,7 @@ class AlertRule(models.TextChoices):
     FREEZE = "freeze_6m", _("Freeze expires after 6 months")
     LOAN = "loan_due", _("Borrowed item returned by its due date")
     CLAIM = "claim_window", _("Claim window ends: to the treasury")
+    CASH = "cash_account", _("Cash in the single compliant account")
     RECEIPT = "disposal_receipt", _("Disposal after an effective judgment, with the receipt")
 
 

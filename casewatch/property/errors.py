@@ -43,7 +43,7 @@ MESSAGES = {
 class PropertyError(ValidationError):
     """A refused operation: ``code`` is stable, the message names the item and the reason."""
 
-    def __init__(self, code: str, **params):
+    def __init__(self, code: str, /, **params):
         self.error_code = code
         self.error_params = {k: str(v) for k, v in params.items()}
         super().__init__(MESSAGES[code], code=code, params=self.error_params)

@@ -90,7 +90,14 @@ class Item(ChangeLoggedModel):
     )
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="centre_items")
     matter = models.ForeignKey(
-        "cases.Matter", null=True, blank=True, on_delete=models.PROTECT, related_name="centre_items"
+        "cases.Matter",
+        to_field="matter_id",
+        db_column="matter_id",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="centre_items",
+        help_text=_("The matter followed across agencies: the item's file goes with it."),
     )
     centre = models.ForeignKey(
         Unit, to_field="code", db_column="centre_code", on_delete=models.PROTECT, related_name="+"
