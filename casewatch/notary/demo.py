@@ -41,7 +41,6 @@ def generate(as_of: dt.date, seed: int = 2026, per_office: int = 300) -> dict:
     rng = random.Random(seed)
     matters = list(MatterType.objects.filter(active=True))
     simple = [m for m in matters if m.online_allowed]
-    others = [m for m in matters if not m.online_allowed]
     offices = list(Unit.objects.filter(code__endswith=OFFICE_SUFFIX).order_by("code"))
     notaries = {u.scope_id: u for u in User.objects.filter(role="notary").select_related("scope")}
     tz = timezone.get_current_timezone()

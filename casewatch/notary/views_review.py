@@ -116,6 +116,7 @@ def measures_view(request):
     if request.GET.get("format") == "xlsx":
         services.require(request.user, Action.EXPORT)
         header = [
+            _("Office code"),
             _("Office"),
             _("Online"),
             _("Window"),
@@ -128,6 +129,7 @@ def measures_view(request):
         ]
         rows = [
             [
+                r["office"],
                 r["name"],
                 r["online"],
                 r["window"],
