@@ -511,7 +511,7 @@ CASE_PARTIES = Table(
     "case_parties",
     "案件当事人",
     "Case parties",
-    key=("unit_code", "case_number", "party_id", "role"),
+    key=("unit_code", "case_number", "party_id", "role", "represents_party_id"),
     references=(
         (("unit_code", "case_number"), "cases", ("unit_code", "case_number")),
         (("party_id",), "parties", ("party_id",)),

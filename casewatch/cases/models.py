@@ -178,7 +178,12 @@ class CaseParty(SourceMixin):
     class Meta:
         verbose_name = _("case party")
         verbose_name_plural = _("case parties")
-        constraints = [models.UniqueConstraint(fields=["case", "party", "role"], name="case_party_key")]
+        # one agent may act for two parties of a case: the party acted for is part of the key
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "party", "role", "represents_party_id"], name="case_party_key"
+            )
+        ]
 
     def __str__(self):
         return f"{self.case_id}:{self.party_id}:{self.role}"

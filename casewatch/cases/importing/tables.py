@@ -79,7 +79,7 @@ CONFLICT: dict[str, tuple[str, ...]] = {
     "matters": ("matter_id",),
     "parties": ("party_id",),
     "cases": ("unit_code", "case_number"),
-    "case_parties": ("case_id", "party_id", "role"),
+    "case_parties": ("case_id", "party_id", "role", "represents_party_id"),
     "events": ("case_id", "seq"),
     "documents": ("case_id", "doc_no"),
     "property_items": ("item_id",),

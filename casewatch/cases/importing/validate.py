@@ -205,8 +205,15 @@ def duplicates(table: str, frame: pl.DataFrame, sources: pl.DataFrame | None = N
     all that is held): `sources` (``start``, ``__file``, ``__sheet``: the first ``__rid`` of
     each file) then names the file of the few duplicate rows.
     """
-    key = [c for c in spec(table).schema.key if c in frame.columns]
-    if len(key) < len(spec(table).schema.key) or frame.is_empty():
+    sp = spec(table)
+    # a key column stored as '' when blank (case_parties.represents_party_id) may be absent or null
+    blank = [c for c in sp.schema.key if c in sp.blank_as_empty]
+    if blank and not frame.is_empty():
+        frame = frame.with_columns(
+            [pl.col(c).fill_null("") if c in frame.columns else pl.lit("").alias(c) for c in blank]
+        )
+    key = [c for c in sp.schema.key if c in frame.columns]
+    if len(key) < len(sp.schema.key) or frame.is_empty():
         return issues.empty()
     keyed = frame.filter(pl.all_horizontal(pl.col(k).is_not_null() for k in key))
     keyed = keyed.filter(pl.len().over(key) > 1).sort("__rid")
