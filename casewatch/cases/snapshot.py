@@ -42,6 +42,16 @@ SOURCES: dict[str, tuple[str, dict[str, str]]] = {
     "property_items": (f"cases_propertyitem t {_CASE_JOIN}", {}),
     "custody_events": ("cases_custodyevent t", {}),
     "petitions": ("cases_petition t", {}),
+    "performance_deadlines": ("enforcement_performancedeadline t", {}),
+    "debtor_payments": ("enforcement_debtorpayment t", {}),
+    "enforcement_filings": ("enforcement_enforcementfiling t", {}),
+    "dishonest_listings": ("enforcement_dishonestlisting t", {}),
+    "enforcement_restrictions": ("enforcement_enforcementrestriction t", {}),
+    "asset_searches": ("enforcement_assetsearch t", {}),
+    "enforcement_rulings": ("enforcement_enforcementruling t", {}),
+    "enforcement_settlements": ("enforcement_enforcementsettlement t", {}),
+    "case_fund_movements": ("enforcement_casefundmovement t", {}),
+    "credit_repairs": ("enforcement_creditrepair t", {}),
 }
 
 

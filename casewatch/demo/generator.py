@@ -27,7 +27,7 @@ from pathlib import Path
 
 import polars as pl
 
-from casewatch.demo import assemble, civil, courts, criminal, police
+from casewatch.demo import assemble, civil, courts, criminal, enforcement, police
 from casewatch.demo.context import Ctx, day_of
 from casewatch.demo.reference import load_divisions
 from casewatch.demo.rng import Rng
@@ -135,6 +135,8 @@ def generate(
     out.mkdir(parents=True, exist_ok=True)
     ctx = build_city(n_cases, seed, as_of, plant_rate, divisions_dir)
     rows, gt_counts = assemble.write_all(ctx, out, fmt)
+    enforcement_rows, calibration = enforcement.generate(out, fmt, seed, as_of, n_cases)
+    rows.update(enforcement_rows)
     manifest = {
         "generator": "casewatch.demo",
         "seed": seed,
@@ -145,6 +147,7 @@ def generate(
         "plant_rate": plant_rate,
         "rows": rows,
         "ground_truth": gt_counts,
+        "enforcement_calibration": calibration,
     }
     (out / "manifest.json").write_text(
         json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"

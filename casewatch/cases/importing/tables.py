@@ -15,6 +15,20 @@ from functools import cache
 
 from casewatch.analytics.schema import ENUMS, TABLES, Column, Table
 
+#: Enforcement tables (casewatch/enforcement), loaded after the cases they belong to.
+ENFORCEMENT_TABLES = (
+    "performance_deadlines",
+    "debtor_payments",
+    "enforcement_filings",
+    "dishonest_listings",
+    "enforcement_restrictions",
+    "asset_searches",
+    "enforcement_rulings",
+    "enforcement_settlements",
+    "case_fund_movements",
+    "credit_repairs",
+)
+
 #: Tables in load order: everything a row references is loaded before it.
 IMPORT_ORDER = (
     "staff",
@@ -28,6 +42,7 @@ IMPORT_ORDER = (
     "custody_events",
     "transfers",
     "petitions",
+    *ENFORCEMENT_TABLES,
 )
 
 #: Canonical table -> Django model (app_label.ModelName).
@@ -43,6 +58,16 @@ MODELS = {
     "custody_events": "cases.CustodyEvent",
     "transfers": "cases.Transfer",
     "petitions": "cases.Petition",
+    "performance_deadlines": "enforcement.PerformanceDeadline",
+    "debtor_payments": "enforcement.DebtorPayment",
+    "enforcement_filings": "enforcement.EnforcementFiling",
+    "dishonest_listings": "enforcement.DishonestListing",
+    "enforcement_restrictions": "enforcement.EnforcementRestriction",
+    "asset_searches": "enforcement.AssetSearch",
+    "enforcement_rulings": "enforcement.EnforcementRuling",
+    "enforcement_settlements": "enforcement.EnforcementSettlement",
+    "case_fund_movements": "enforcement.CaseFundMovement",
+    "credit_repairs": "enforcement.CreditRepair",
 }
 
 
@@ -71,6 +96,7 @@ JOINS: dict[str, tuple[Join, ...]] = {
     ),
     # A petition may mention a case of another unit or one not yet registered: link when found.
     "petitions": (Join("case_id", "cases", _CASE, False),),
+    **{t: (Join("case_id", "cases", _CASE, True),) for t in ENFORCEMENT_TABLES},
 }
 
 #: Natural key as database columns (the unique constraint ON CONFLICT names).
@@ -86,6 +112,16 @@ CONFLICT: dict[str, tuple[str, ...]] = {
     "custody_events": ("item_id", "seq"),
     "transfers": ("transfer_id",),
     "petitions": ("petition_id",),
+    "performance_deadlines": ("unit_code", "case_number", "debtor_party_id"),
+    "debtor_payments": ("payment_id",),
+    "enforcement_filings": ("unit_code", "case_number"),
+    "dishonest_listings": ("listing_id",),
+    "enforcement_restrictions": ("restriction_id",),
+    "asset_searches": ("search_id",),
+    "enforcement_rulings": ("ruling_id",),
+    "enforcement_settlements": ("settlement_id",),
+    "case_fund_movements": ("movement_id",),
+    "credit_repairs": ("repair_id",),
 }
 
 #: Columns whose unit must lie inside the importing user's scope.
@@ -98,6 +134,7 @@ SCOPE_COLUMN = {
     "property_items": "unit_code",
     "transfers": "from_unit_code",
     "petitions": "unit_code",
+    **dict.fromkeys(ENFORCEMENT_TABLES, "unit_code"),
 }
 
 #: Derived columns the importer computes and stores (others, like case_key, are not stored).

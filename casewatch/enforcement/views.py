@@ -1,0 +1,358 @@
+"""Pages: dishonest-debtor list, incentive eligibility and certificates, public verification, measures."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from casewatch.analytics import enforcement as enf
+from casewatch.analytics.schema import DELETION_TRIGGERS, LISTING_GROUNDS
+from casewatch.cases.models import Party
+from casewatch.core import audit
+from casewatch.core.choices import Action, AuditAction
+from casewatch.core.exports import xlsx_response
+from casewatch.core.masking import mask, mask_name
+from casewatch.core.permissions import user_can
+from casewatch.core.services import get_scoped_or_404, record_export
+from casewatch.enforcement import certificates, data, services
+from casewatch.enforcement.models import Certificate, DishonestListing
+
+LIMIT = 500
+STATES = ("overdue", "due", "deleted_late", "deleted_on_time", "listed", "deleted_before_listing")
+
+
+def require(user, action: str) -> None:
+    if not user_can(user, action):
+        raise PermissionDenied(_("Your role does not allow this."))
+
+
+def _date(value, default: dt.date) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value) if value else default
+    except ValueError:
+        return default
+
+
+def _errors(request, exc: ValidationError) -> None:
+    for m in exc.messages:
+        messages.error(request, m)
+
+
+def _names(party_ids, reveal: bool) -> dict[str, str]:
+    """Debtor display names: organisations in full, persons masked unless revealed."""
+    out = {}
+    for p in Party.objects.filter(party_id__in=set(party_ids)).values("party_id", "name", "kind"):
+        person = p["kind"] == "person"
+        out[p["party_id"]] = (
+            p["name"] if (reveal or not person) else mask_name(p["name"]),
+            p["party_id"] if (reveal or not person) else mask("party_id", p["party_id"]),
+        )
+    return out
+
+
+def _reveal(request) -> bool:
+    if request.GET.get("reveal") and user_can(request.user, Action.REVEAL):
+        audit.record(
+            AuditAction.REVEAL, user=request.user, object_type="enforcement.debtors", message=request.path
+        )
+        return True
+    return False
+
+
+@login_required
+def listings(request):
+    """The dishonest-debtor list with deletion and correction deadlines, computed in DuckDB."""
+    require(request.user, Action.VIEW)
+    as_of = _date(request.GET.get("as_of"), timezone.localdate())
+    rows = data.listing_rows(request.user, as_of)
+    state = request.GET.get("state", "")
+    if state in STATES:
+        rows = [r for r in rows if r["deletion_state"] == state]
+    if request.GET.get("wrongful"):
+        rows = [r for r in rows if r["wrongful"]]
+    reveal = _reveal(request)
+    if request.GET.get("format") == "xlsx":
+        require(request.user, Action.EXPORT)
+        names = _names([r["debtor_party_id"] for r in rows], reveal)
+        header = [
+            _("Listing"),
+            _("Case number"),
+            _("Debtor"),
+            _("Ground"),
+            _("Decided on"),
+            _("Trigger"),
+            _("Trigger on"),
+            _("Deletion due"),
+            _("Deleted on"),
+            _("State"),
+            _("Wrongful"),
+        ]
+        out = [
+            [
+                r["listing_id"],
+                r["case_number"],
+                names.get(r["debtor_party_id"], ("", ""))[0],
+                r["ground"],
+                r["decided_on"],
+                r["trigger"] or "",
+                r["trigger_on"],
+                r["deletion_due"],
+                r["deleted_on"],
+                r["deletion_state"],
+                r["wrongful"] or "",
+            ]
+            for r in rows
+        ]
+        record_export(request.user, "enforcement.listings", len(out), "xlsx")
+        return xlsx_response("dishonest-listings.xlsx", "listings", header, out)
+    counts = {s: sum(1 for r in rows if r["deletion_state"] == s) for s in STATES}
+    shown = rows[:LIMIT]
+    names = _names([r["debtor_party_id"] for r in shown], reveal)
+    for r in shown:
+        r["debtor_name"], r["debtor_id"] = names.get(r["debtor_party_id"], ("", ""))
+        r["ground_label"] = LISTING_GROUNDS.get(r["ground"], ("", ""))[0]
+        r["trigger_label"] = DELETION_TRIGGERS.get(r["trigger"], ("", ""))[0] if r["trigger"] else ""
+    return render(
+        request,
+        "enforcement/listings.html",
+        {
+            "rows": shown,
+            "total": len(rows),
+            "limit": LIMIT,
+            "as_of": as_of,
+            "state": state,
+            "counts": counts,
+            "state_counts": [(s, counts[s]) for s in STATES],
+            "can_reveal": user_can(request.user, Action.REVEAL),
+            "triggers": DELETION_TRIGGERS,
+            "can_change": user_can(request.user, Action.CHANGE),
+        },
+    )
+
+
+@login_required
+@require_POST
+def listing_delete(request, listing_id: str):
+    listing = get_scoped_or_404(request.user, DishonestListing, Action.CHANGE, listing_id=listing_id)
+    try:
+        services.record_deletion(
+            request.user,
+            listing,
+            _date(request.POST.get("deleted_on"), timezone.localdate()),
+            request.POST.get("trigger", ""),
+            _date(request.POST.get("trigger_on"), None),
+        )
+        messages.success(request, _("Deletion recorded."))
+    except ValidationError as exc:
+        _errors(request, exc)
+    return redirect("enforcement:listings")
+
+
+@login_required
+def incentive(request):
+    """Incentive eligibility per judgment with the reason; eligible debtors get a certificate."""
+    require(request.user, Action.VIEW)
+    as_of = _date(request.GET.get("as_of"), timezone.localdate())
+    rows = data.eligibility_rows(request.user, as_of)
+    only = request.GET.get("reason", "")
+    if only in certificates.REASONS:
+        rows = [r for r in rows if r["reason"] == only]
+    shown = rows[:LIMIT]
+    names = _names([r["debtor_party_id"] for r in shown], _reveal(request))
+    live = set(
+        Certificate.objects.restrict(request.user, Action.VIEW)
+        .filter(revoked_at__isnull=True, case__case_number__in=[r["case_number"] for r in shown])
+        .values_list("case__case_number", "debtor_party_id")
+    )
+    from casewatch.cases.models import Case
+
+    ids = {
+        (c.unit_id, c.case_number): c.pk
+        for c in Case.objects.filter(case_number__in=[r["case_number"] for r in shown]).only(
+            "id", "unit_id", "case_number"
+        )
+    }
+    for r in shown:
+        r["debtor_name"], r["debtor_id"] = names.get(r["debtor_party_id"], ("", ""))
+        r["reason_text"] = certificates.reason_text(r["reason"])
+        r["has_certificate"] = (r["case_number"], r["debtor_party_id"]) in live
+        r["case_id"] = ids.get((r["unit_code"], r["case_number"]))
+    return render(
+        request,
+        "enforcement/incentive.html",
+        {
+            "rows": shown,
+            "total": len(rows),
+            "as_of": as_of,
+            "reasons": certificates.REASONS,
+            "reason": only,
+            "can_issue": user_can(request.user, Action.HANDLE),
+        },
+    )
+
+
+@login_required
+@require_POST
+def certificate_issue(request):
+    try:
+        cert = certificates.issue(
+            request.user, int(request.POST.get("case_id") or 0), request.POST.get("debtor_party_id", "")
+        )
+    except (ValidationError, ValueError) as exc:
+        _errors(request, exc if isinstance(exc, ValidationError) else ValidationError(str(exc)))
+        return redirect("enforcement:incentive")
+    messages.success(request, _("Certificate issued."))
+    return redirect("enforcement:certificate", number=cert.number)
+
+
+@login_required
+def certificate_list(request):
+    require(request.user, Action.VIEW)
+    qs = Certificate.objects.restrict(request.user, Action.VIEW).select_related("unit", "case")[:LIMIT]
+    return render(request, "enforcement/certificate_list.html", {"certificates": qs})
+
+
+@login_required
+def certificate(request, number: str):
+    cert = get_scoped_or_404(
+        request.user, Certificate.objects.select_related("unit", "case"), Action.VIEW, number=number
+    )
+    url = certificates.verify_url(request, cert)
+    fmt = request.GET.get("format")
+    if fmt in ("docx", "pdf"):
+        require(request.user, Action.EXPORT)
+        record_export(request.user, "enforcement.certificate", 1, fmt)
+        if fmt == "docx":
+            body, ctype = (
+                certificates.certificate_docx(cert, url),
+                ("application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+            )
+        else:
+            body, ctype = certificates.certificate_pdf(cert, url), "application/pdf"
+        resp = HttpResponse(body, content_type=ctype)
+        resp["Content-Disposition"] = f'attachment; filename="{cert.number}.{fmt}"'
+        return resp
+    return render(
+        request,
+        "enforcement/certificate.html",
+        {
+            "cert": cert,
+            "facts": certificates.public_facts(cert),
+            "url": url,
+            "reductions": cert.fee_reductions.all(),
+            "can_change": user_can(request.user, Action.CHANGE),
+        },
+    )
+
+
+@login_required
+@require_POST
+def certificate_revoke(request, number: str):
+    cert = get_scoped_or_404(request.user, Certificate, Action.CHANGE, number=number)
+    try:
+        certificates.revoke(request.user, cert, request.POST.get("reason", ""))
+        messages.success(request, _("Certificate revoked."))
+    except ValidationError as exc:
+        _errors(request, exc)
+    return redirect("enforcement:certificate", number=number)
+
+
+@login_required
+@require_POST
+def fee_reduction(request, number: str):
+    cert = get_scoped_or_404(request.user, Certificate, Action.CHANGE, number=number)
+    try:
+        services.record_fee_reduction(
+            request.user, cert, request.POST.get("amount", ""), request.POST.get("reason", "")
+        )
+        messages.success(request, _("Fee reduction recorded."))
+    except ValidationError as exc:
+        _errors(request, exc)
+    return redirect("enforcement:certificate", number=number)
+
+
+def verify(request):
+    """Public: a bank or tender office checks a certificate; only its facts are shown."""
+    number, code = request.GET.get("number", "").strip(), request.GET.get("code", "").strip()
+    status, cert = ("", None)
+    if number or code:
+        status, cert = certificates.verify(number, code)
+        # public and read-only: nothing changes, so nothing is audited per request
+    return render(
+        request,
+        "enforcement/verify.html",
+        {
+            "status": status,
+            "facts": certificates.public_facts(cert) if cert else None,
+            "number": number,
+            "code": code,
+        },
+    )
+
+
+@login_required
+def measures(request):
+    """The enforcement measures with their definitions (half-up rounding)."""
+    require(request.user, Action.VIEW)
+    today = timezone.localdate()
+    start = _date(request.GET.get("start"), dt.date(today.year, 1, 1))
+    end = _date(request.GET.get("end"), today)
+    as_of = _date(request.GET.get("as_of"), today)
+    m = data.measures(request.user, start, end, as_of)
+    d = enf.DEFINITIONS
+    lang_en = (request.LANGUAGE_CODE or "").startswith("en")
+    pick = lambda k: d[k][1] if lang_en else d[k][0]  # noqa: E731
+    rows = [
+        (
+            "voluntary_rate",
+            _("Voluntary performance rate"),
+            f"{m['voluntary_rate']}%" if m["voluntary_rate"] is not None else "—",
+            f"{m['voluntary_n']} / {m['voluntary_d']}",
+        ),
+        (
+            "listings",
+            _("Listing decisions"),
+            m["listings"],
+            _("of which wrongful: %(n)s") % {"n": m["wrongful"]},
+        ),
+        (
+            "deletions_on_time",
+            _("Deletions on time"),
+            f"{m['deletions_on_time']}%" if m["deletions_on_time"] is not None else "—",
+            f"{m['deletions_ok']} / {m['deletions_due']}",
+        ),
+        ("repairs_completed", _("Credit repairs completed"), m["repairs_completed"], ""),
+        (
+            "performed_after_repair",
+            _("Amount performed after repair (yuan)"),
+            f"{m['performed_after_repair']:,.2f}",
+            _("%(v)s hundred million yuan")
+            % {"v": enf.round_half_up(m["performed_after_repair"] / 100_000_000, 2)},
+        ),
+        ("incentive_firms", _("Firms benefiting from the incentive"), m["incentive_firms"], ""),
+        ("payments_cleared", _("Case-fund payments cleared"), m["payments_cleared"], ""),
+        (
+            "aged_money",
+            _("Money aged over 30 days"),
+            f"{m['aged_amount']:,.2f}",
+            _("%(n)s receipts") % {"n": m["aged_count"]},
+        ),
+    ]
+    return render(
+        request,
+        "enforcement/measures.html",
+        {
+            "rows": [(k, t, v, extra, pick(k)) for k, t, v, extra in rows],
+            "start": start,
+            "end": end,
+            "as_of": as_of,
+        },
+    )
