@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -106,7 +107,14 @@ def _period(request) -> tuple[dt.date, dt.date]:
 
 
 def _pct(v) -> str:
-    return "—" if v is None else f"{100 * v:.1f}%"
+    """A rate as a percentage rounded half up to 2 decimals (docs/indicators.md)."""
+    if v is None:
+        return "—"
+    return f"{(Decimal(str(v)) * 100).quantize(Decimal('0.01'), ROUND_HALF_UP)}%"
+
+
+def _days(v) -> str:
+    return "—" if v is None else str(Decimal(str(v)).quantize(Decimal("0.1"), ROUND_HALF_UP))
 
 
 @login_required
@@ -156,7 +164,7 @@ def measures_view(request):
     matters = [
         {
             **m,
-            "avg": "—" if m["avg_days"] is None else f"{m['avg_days']:.1f}",
+            "avg": _days(m["avg_days"]),
             "on_time_pct": _pct(measures.rate(m["on_time"], m["n"])),
         }
         for m in data["matters"]

@@ -42,7 +42,9 @@ def test_applicant_two_matters_on_phone(new_page, tmp_path, settings):
     page.check("[data-testid=matter-birth]")
     page.check("[data-testid=matter-degree]")
     page.click("[data-testid=next]")
-    for i, slot in enumerate(["birth:id_card", "birth:household", "birth:birth_cert", "degree:id_card", "degree:diploma"]):
+    for i, slot in enumerate(
+        ["birth:id_card", "birth:household", "birth:birth_cert", "degree:id_card", "degree:diploma"]
+    ):
         path = tmp_path / f"m{i}.pdf"
         path.write_bytes(pdf_bytes(f"material {slot}"))
         page.set_input_files(f"[data-testid='file-{slot}']", str(path))
