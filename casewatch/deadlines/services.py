@@ -23,7 +23,7 @@ from casewatch.core.choices import Action, AuditAction
 from casewatch.core.models import Unit
 from casewatch.core.permissions import user_can
 from casewatch.core.services import get_scoped_or_404
-from casewatch.deadlines.choices import EscalationStatus
+from casewatch.deadlines.choices import EscalationStatus, EscalationStepChoices
 from casewatch.deadlines.models import (
     CaseDeadline,
     CustodyState,
@@ -314,8 +314,9 @@ def refresh(as_of: dt.date | None = None, actor=None, progress=None) -> dict:
         "lights": counts,
         "escalations": reached,
     }
-    if actor is not None and user_can(actor, Action.SUPERVISE):
-        result["orders"] = raise_escalations(actor)
+    # Recomputing never issues orders: escalations wait for a supervisor's confirmation
+    # (`raise_escalations`, the page 待确认督办).
+    result["pending_escalations"] = Escalation.objects.filter(status=EscalationStatus.PENDING).count()
     return result
 
 
@@ -337,39 +338,92 @@ def record_escalations(objs, as_of: dt.date) -> int:
     return Escalation.objects.count() - before
 
 
-def raise_escalations(user, limit: int = 500) -> int:
-    """Turn pending escalations in the user's scope into supervision orders on the problem list.
+def pending_escalations(user):
+    """The escalations in the user's scope that wait for a supervisor to confirm them."""
+    return (
+        Escalation.objects.restrict(user, Action.VIEW)
+        .filter(status=EscalationStatus.PENDING)
+        .select_related("case", "unit")
+        .order_by("-overdue_days", "case_id")
+    )
 
-    Uses :func:`casewatch.problems.services_orders.issue_order` (one order per rung, the case
-    attached); the top rung is also listed (挂牌). Returns the number of orders issued.
+
+def raise_escalations(user, ids=None, limit: int = 500) -> dict:
+    """After a supervisor confirmed them, turn pending escalations into supervision orders.
+
+    Idempotent: each escalation is claimed with a conditional update (pending → raised), so two
+    confirmations, two workers or a double click raise it once; a case that already has an open
+    order from the ladder gets no second order — the higher rung is noted on that order (and it
+    is listed when the rung says so). Orders carry their automatic origin (``deadline``), no
+    issuing person and the level of the receiving unit; the confirming supervisor is recorded on
+    the escalation and in the audit trail. Returns counts: ``opened``, ``attached``, ``warnings``.
     """
     from casewatch.problems import services_orders
+    from casewatch.problems.choices import OrderOrigin, OrderStatus
+    from casewatch.problems.models import SupervisionOrder
 
     require(user, Action.SUPERVISE)
     listed = {s.step: s.listed for s in ladder()}
-    issued = 0
-    pending = (
-        Escalation.objects.restrict(user, Action.VIEW)
-        .filter(status=EscalationStatus.PENDING)
-        .select_related("case")[:limit]
-    )
-    for esc in pending:
-        step_label = dict(Escalation._meta.get_field("step").choices).get(esc.step, esc.step)
-        order = services_orders.issue_order(
-            user,
-            title=_("Overdue case %(number)s: %(step)s")
-            % {"number": esc.case.case_number, "step": step_label},
-            instructions=_("The case is %(days)s days past its legal time limit (as of %(date)s). %(step)s.")
-            % {"days": esc.overdue_days, "date": esc.as_of.isoformat(), "step": step_label},
-            deadline=timezone.localdate() + dt.timedelta(days=15),
-            case=esc.case_id,
-            listed=listed.get(esc.step, False),
-        )
-        Escalation.objects.filter(pk=esc.pk).update(
-            status=EscalationStatus.RAISED, order_id=order.pk, raised_by=user, raised_at=timezone.now()
-        )
-        issued += 1
-    return issued
+    labels = dict(EscalationStepChoices.choices)
+    qs = pending_escalations(user)
+    if ids is not None:
+        qs = qs.filter(pk__in=[int(i) for i in ids])
+    opened, attached, warnings = 0, 0, []
+    for esc in list(qs[:limit]):
+        with transaction.atomic():
+            claimed = Escalation.objects.filter(pk=esc.pk, status=EscalationStatus.PENDING).update(
+                status=EscalationStatus.RAISED, raised_by=user, raised_at=timezone.now()
+            )
+            if not claimed:
+                continue
+            step_label = str(labels.get(esc.step, esc.step))
+            existing = (
+                SupervisionOrder.objects.filter(
+                    case_id=esc.case_id, origin=OrderOrigin.DEADLINE, status=OrderStatus.OPEN
+                )
+                .order_by("-id")
+                .first()
+            )
+            if existing is not None:
+                Escalation.objects.filter(pk=esc.pk).update(order_id=existing.pk)
+                if listed.get(esc.step) and not existing.listed:
+                    services_orders.set_listed(user, existing.pk, True)
+                audit.record(
+                    AuditAction.TRANSITION,
+                    esc,
+                    user=user,
+                    before={"status": EscalationStatus.PENDING},
+                    after={"status": EscalationStatus.RAISED, "order": existing.pk, "step": esc.step},
+                    message=f"escalation {esc.step} noted on open order #{existing.pk}",
+                )
+                attached += 1
+                continue
+            order = services_orders.open_system_order(
+                title=_("Overdue case %(number)s: %(step)s")
+                % {"number": esc.case.case_number, "step": step_label},
+                instructions=_(
+                    "The case is %(days)s days past its legal time limit (as of %(date)s). %(step)s."
+                )
+                % {"days": esc.overdue_days, "date": esc.as_of.isoformat(), "step": step_label},
+                deadline=timezone.localdate() + dt.timedelta(days=15),
+                unit=esc.unit,
+                case=esc.case,
+                listed=listed.get(esc.step, False),
+                confirmed_by=user,
+            )
+            Escalation.objects.filter(pk=esc.pk).update(order_id=order.pk)
+            audit.record(
+                AuditAction.TRANSITION,
+                esc,
+                user=user,
+                before={"status": EscalationStatus.PENDING},
+                after={"status": EscalationStatus.RAISED, "order": order.pk, "step": esc.step},
+                message=f"escalation {esc.step} confirmed: order #{order.pk}",
+            )
+            if order.warning:
+                warnings.append(order.warning)
+            opened += 1
+    return {"opened": opened, "attached": attached, "warnings": sorted(set(warnings))}
 
 
 # --- display tokens --------------------------------------------------------------------------

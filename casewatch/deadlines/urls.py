@@ -11,6 +11,7 @@ urlpatterns = [
     path("performance/", views.performance, name="performance"),
     path("settings/", views.settings_page, name="settings"),
     path("refresh/", views.refresh, name="refresh"),
+    path("escalations/", views.escalations, name="escalations"),
     path("tokens/", views.token_list, name="token_list"),
     path("display/<str:token>/", views.display, name="display"),
 ]

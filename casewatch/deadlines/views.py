@@ -4,22 +4,24 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Max
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy
 
 from casewatch.analytics.schema import CASE_TYPES
 from casewatch.core import jobs
 from casewatch.core.choices import Action
 from casewatch.core.exports import xlsx_response
 from casewatch.core.models import Unit
+from casewatch.core.permissions import user_can
 from casewatch.core.services import get_scoped_or_404, record_export
 from casewatch.deadlines import services
 from casewatch.deadlines.choices import Light
@@ -67,6 +69,8 @@ def deadline_list(request):
             "lights": Light.choices,
             "case_types": CASE_TYPES,
             "filters": request.GET,
+            "can_supervise": user_can(request.user, Action.SUPERVISE),
+            **_as_of_context(),
         },
     )
 
@@ -163,13 +167,66 @@ def settings_page(request):
     )
 
 
+class ConfirmForm(forms.Form):
+    """A supervisor's explicit confirmation before a batch action."""
+
+    confirm = forms.BooleanField(
+        label=gettext_lazy("I have checked the list and confirm"),
+        required=True,
+        error_messages={"required": gettext_lazy("Tick the box to confirm.")},
+    )
+
+
+def _as_of_context() -> dict:
+    """When the stored lights were computed, and how many days ago (0 = today)."""
+    as_of = CaseDeadline.objects.aggregate(d=Max("as_of"))["d"]
+    today = timezone.localdate()
+    return {"as_of": as_of, "stale_days": (today - as_of).days if as_of else None, "today": today}
+
+
 @login_required
-@require_POST
 def refresh(request):
+    """Recompute lights now: the page says what will happen; the POST (confirmed) queues the job."""
     services.require(request.user, Action.SUPERVISE)
-    job = jobs.enqueue("deadlines.refresh", request.user)
-    messages.success(request, _("Refresh queued (job %(id)s).") % {"id": job.pk})
-    return redirect("deadlines:deadline_list")
+    form = ConfirmForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        job = jobs.enqueue("deadlines.refresh", request.user)
+        messages.success(request, _("Refresh queued (job %(id)s).") % {"id": job.pk})
+        return redirect("deadlines:deadline_list")
+    return render(
+        request,
+        "deadlines/refresh_confirm.html",
+        {
+            "form": form,
+            "pending": services.pending_escalations(request.user).count(),
+            **_as_of_context(),
+        },
+    )
+
+
+@login_required
+def escalations(request):
+    """Escalations waiting for a supervisor: listed first, orders only after a confirmed POST."""
+    services.require(request.user, Action.SUPERVISE)
+    form = ConfirmForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        ids = request.POST.getlist("ids") or None
+        result = services.raise_escalations(request.user, ids=ids)
+        messages.success(
+            request,
+            _("%(opened)d supervision order(s) opened, %(attached)d escalation(s) noted on open orders.")
+            % result,
+        )
+        for warning in result["warnings"]:
+            messages.warning(request, warning)
+        return redirect("deadlines:escalations")
+    pending = services.pending_escalations(request.user)
+    page = Paginator(pending, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "deadlines/escalations.html",
+        {"page": page, "form": form, "total": page.paginator.count, **_as_of_context()},
+    )
 
 
 @login_required
@@ -223,7 +280,9 @@ def display(request, token: str):
             }
         )
     response = render(
-        request, "deadlines/display.html", {"scope": tok.unit, "panels": panels, "now": timezone.localtime()}
+        request,
+        "deadlines/display.html",
+        {"scope": tok.unit, "panels": panels, "now": timezone.localtime(), **_as_of_context()},
     )
     response["X-Robots-Tag"] = "noindex"
     response["Cache-Control"] = "no-store"

@@ -304,6 +304,7 @@ class OrderOut(Schema):
     escalation_count: int
     created_at: dt.datetime
     closed_at: dt.datetime | None
+    warning: str = ""
 
     @staticmethod
     def resolve_unit_code(obj):
@@ -312,6 +313,14 @@ class OrderOut(Schema):
     @staticmethod
     def resolve_overdue(obj):
         return obj.is_overdue()
+
+    @staticmethod
+    def resolve_warning(obj):
+        if hasattr(obj, "warning"):
+            return obj.warning
+        if obj.status == "open" and not orders.receivers(obj.unit):
+            return orders.unreached_warning(obj.unit)
+        return ""
 
 
 class OrderIn(Schema):

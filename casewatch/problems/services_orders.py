@@ -49,6 +49,30 @@ def receivers(unit) -> list:
     return list(notifications.covering_users(unit, [Role.LEGAL_OFFICER, Role.AGENCY_SUPERVISOR]))
 
 
+def reach(unit, issuer=None) -> tuple[list, bool]:
+    """Who is told about an order to ``unit``, and whether anyone at the unit can act on it.
+
+    Normally the unit's legal officers and agency supervisors. When the unit has none, nobody
+    there would ever hear of the order: the committee supervisors over the unit (and the issuer)
+    are told instead, and the caller must warn that the order reaches no one at the unit.
+    """
+    users = receivers(unit)
+    if users:
+        return users, True
+    fallback = notifications.committee_supervisors(unit)
+    if issuer is not None and issuer.pk not in {u.pk for u in fallback}:
+        fallback.append(issuer)
+    return fallback, False
+
+
+def unreached_warning(unit) -> str:
+    """The warning shown when an order's receiving unit has nobody who can act on it."""
+    return _(
+        "Nobody at %(unit)s can receive this order (no legal officer or agency supervisor covers it). "
+        "The committee supervisors were told instead; give the unit an account that receives orders."
+    ) % {"unit": unit.name}
+
+
 def user_is_city_level(user) -> bool:
     return user.is_superuser or (user.scope_id is not None and user.scope.kind == UnitKind.CITY)
 
@@ -111,20 +135,74 @@ def issue_order(
             origin=OrderOrigin.MANUAL,
         )
         board.bump()
+        recipients, reached = reach(unit, user)
         audit.record(
             AuditAction.CREATE,
             order,
             user=user,
             after=audit.snapshot(order),
-            message="supervision order issued",
+            message="supervision order issued"
+            if reached
+            else "supervision order issued; nobody at the unit receives it",
         )
         notifications.notify(
-            receivers(unit),
+            recipients,
             NotificationKind.ORDER_ISSUED,
             params=_notice(order),
             url=order_url(order.pk),
             order=order,
         )
+    order.warning = "" if reached else unreached_warning(unit)
+    return order
+
+
+def open_system_order(
+    *,
+    title: str,
+    instructions: str,
+    deadline: dt.date,
+    unit,
+    case=None,
+    listed: bool = False,
+    origin: str = OrderOrigin.DEADLINE,
+    confirmed_by=None,
+) -> SupervisionOrder:
+    """An order the system opens by rule (no issuing person): level from the receiving unit.
+
+    Used by the deadline ladder after a supervisor confirmed it; the order carries its automatic
+    origin and no issuer, a city-level unit gets a city-level order, every other unit a district
+    one. The confirming supervisor is recorded in the audit trail, not as the issuer.
+    """
+    level = OrderLevel.CITY if unit.division_code == CITY_CODE else OrderLevel.DISTRICT
+    with transaction.atomic():
+        order = SupervisionOrder.objects.create(
+            title=title[:200],
+            instructions=instructions,
+            deadline=deadline,
+            unit=unit,
+            level=level,
+            listed=bool(listed),
+            case=case,
+            origin=origin,
+        )
+        board.bump()
+        recipients, reached = reach(unit, confirmed_by)
+        audit.record(
+            AuditAction.CREATE,
+            order,
+            user=confirmed_by,
+            after=audit.snapshot(order),
+            message=f"supervision order opened automatically ({origin})"
+            + ("" if reached else "; nobody at the unit receives it"),
+        )
+        notifications.notify(
+            recipients,
+            NotificationKind.ORDER_ISSUED,
+            params=_notice(order),
+            url=order_url(order.pk),
+            order=order,
+        )
+    order.warning = "" if reached else unreached_warning(unit)
     return order
 
 
@@ -194,7 +272,7 @@ def close_order(user, order_id: int, note: str) -> SupervisionOrder:
             message="supervision order closed",
         )
         notifications.notify(
-            receivers(order.unit),
+            reach(order.unit, order.issued_by)[0],
             NotificationKind.ORDER_CLOSED,
             params=_notice(order),
             url=order_url(order.pk),

@@ -25,6 +25,20 @@ from casewatch.problems.services import problem_url
 
 BATCH = 500
 
+#: Daily steps other apps add to the tick (name → function(today) returning a JSON-able count).
+DAILY_STEPS: dict = {}
+
+
+def register_daily(name: str):
+    """Decorator: run a function of one argument (the day) in every daily tick, e.g. the deadline
+    refresh, so what the pages show is computed for today without anyone pressing a button."""
+
+    def deco(fn):
+        DAILY_STEPS[name] = fn
+        return fn
+
+    return deco
+
 
 def _pg() -> bool:
     return connection.vendor == "postgresql"
@@ -173,6 +187,8 @@ def tick(today: dt.date | None = None, grace_days: int | None = None, digests: b
         "accountability_reviews": len(accountability.evaluate(today)),
         "digests": notifications.send_digests() if digests else 0,
     }
+    for name, step in DAILY_STEPS.items():
+        result[name] = step(today)
     if connection.vendor == "sqlite":
         # Keep the query planner's statistics fresh (SQLite has no autovacuum/autoanalyze).
         with connection.cursor() as cursor:

@@ -91,6 +91,8 @@ def order_create(request):
             form.add_error(None, exc)
         else:
             messages.success(request, _("Supervision order #%(id)s issued.") % {"id": order.pk})
+            if order.warning:
+                messages.warning(request, order.warning)
             return redirect("problems:order_detail", pk=order.pk)
     return render(request, "problems/order_form.html", {"form": form, "problem": problem})
 
@@ -117,6 +119,9 @@ def order_detail(request, pk):
             "can_close": order.status == "open" and can(user, Action.SUPERVISE),
             "report_form": ReportForm(),
             "close_form": CloseOrderForm(),
+            "unreached": orders.unreached_warning(order.unit)
+            if order.status == "open" and not orders.receivers(order.unit)
+            else "",
         },
     )
 

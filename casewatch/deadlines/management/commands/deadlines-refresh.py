@@ -16,7 +16,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--as-of", help="reference date YYYY-MM-DD (default today)")
         parser.add_argument(
-            "--as-user", help="a supervisor's username: also raise supervision orders for escalations"
+            "--as-user",
+            help="the username recorded as having run the refresh (orders are never issued here: "
+            "escalations wait for a supervisor's confirmation on /deadlines/escalations/)",
         )
         parser.add_argument("--enqueue", action="store_true", help="queue a deadlines.refresh job instead")
 
