@@ -313,71 +313,55 @@ def open_problem(
     return problem
 
 
-def _rule_catalogue() -> dict:
-    """Rule id → rule of the data plane's catalogue (empty if it cannot be read)."""
-    try:
-        from casewatch.analytics import rules
-    except ImportError:  # the data plane is optional for the problem list
-        return {}
-    by_id = getattr(rules, "RULES_BY_ID", None)
-    if by_id is None:
-        by_id = {r.id: r for r in getattr(rules, "CATALOGUE", ())}
-    return dict(by_id)
+@dataclass(frozen=True)
+class FindingSpec:
+    """What a confirmed screening finding hands to the problem list (built by the screening app,
+    which owns findings and their texts; the problem list never reads screening's tables)."""
+
+    finding_id: int
+    case: object
+    unit: object
+    area: str
+    severity: str
+    title: str
+    description: str
+    responsible: object | None = None
 
 
-def _finding_text(finding, catalogue: dict) -> tuple[str, str]:
-    """Title and description of a finding's problem, in Chinese (the working language of the list)."""
-    rule = catalogue.get(finding.rule_id)
-    if rule is None:
-        return finding.rule_id, ""
-    try:
-        text = rule.render_evidence(finding.evidence, "zh")
-    except (KeyError, ValueError, TypeError, AttributeError):
-        text = ""
-    return f"{rule.title_zh}（{finding.rule_id}）", text
+def open_from_findings(user, specs: list[FindingSpec]) -> list[Problem]:
+    """Open one problem per confirmed finding that has none yet.
 
-
-def open_from_findings(user, finding_ids) -> list[Problem]:
-    """Open one problem per confirmed finding (in the user's scope) that has none yet.
-
-    Called by `screening.services.confirm` in the same transaction. Set-based: one query for the
-    findings, one bulk insert, bulk events and audit records.
+    Called by `screening.services.confirm` in the same transaction, after it locked the findings
+    and checked their scope. Set-based: one bulk insert, bulk events and audit records. A finding
+    that already has a problem is skipped, so handing the same findings over twice opens nothing new.
     """
-    from casewatch.screening.choices import FindingStatus
-    from casewatch.screening.models import Finding
-
     _require(user, *_DEFAULT_OPENERS, message=_("Your role may not open problems."))
-    ids = [int(i) for i in finding_ids]
-    if not ids:
+    if not specs:
         return []
     with transaction.atomic():
-        qs = (
-            Finding.objects.restrict(user, Action.VIEW)
-            .filter(id__in=ids, status=FindingStatus.CONFIRMED, problem__isnull=True)
-            .select_related("case", "case__handler", "unit")
+        taken = set(
+            Problem.objects.filter(finding_id__in=[s.finding_id for s in specs]).values_list(
+                "finding_id", flat=True
+            )
         )
-        if _pg():
-            qs = qs.select_for_update(of=("self",))
-        findings = list(qs)
+        findings = [s for s in specs if s.finding_id not in taken]
         if not findings:
             return []
         now = timezone.now()
-        catalogue = _rule_catalogue()
         new = []
         for f in findings:
-            title, text = _finding_text(f, catalogue)
             severity = f.severity if f.severity in Severity.values else Severity.MEDIUM
             new.append(
                 Problem(
                     source=ProblemSource.SCREENING,
-                    finding=f,
+                    finding_id=f.finding_id,
                     case=f.case,
                     unit=f.unit,
                     area=f.area,
                     severity=severity,
-                    title=title[:200],
-                    description=text,
-                    responsible=f.case.handler if f.case_id else None,
+                    title=f.title[:200],
+                    description=f.description,
+                    responsible=f.responsible,
                     deadline=default_deadline(severity),
                     measure=Measure.CORRECT_ERROR if severity == Severity.HIGH else Measure.REMEDY_DEFECT,
                     status=S.OPEN,
@@ -390,7 +374,7 @@ def open_from_findings(user, finding_ids) -> list[Problem]:
         created = [p for p in new if p.pk]
         if len(created) != len(new):  # backends that do not return keys
             created = list(
-                Problem.objects.filter(finding_id__in=[f.pk for f in findings]).select_related("unit")
+                Problem.objects.filter(finding_id__in=[f.finding_id for f in findings]).select_related("unit")
             )
         ProblemEvent.objects.bulk_create(
             [

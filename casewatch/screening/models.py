@@ -90,6 +90,25 @@ class ScreeningRun(models.Model):
         return f"run #{self.pk} ({self.engine}, {self.mode})"
 
 
+class FindingQuerySet(RestrictedQuerySet):
+    def with_severity_rank(self):
+        """Annotate ``severity_rank`` (high 3, medium 2, low 1) so serious findings sort first."""
+        return self.annotate(
+            severity_rank=models.Case(
+                *(
+                    models.When(severity=value, then=models.Value(rank))
+                    for value, rank in SEVERITY_RANK.items()
+                ),
+                default=models.Value(0),
+                output_field=models.IntegerField(),
+            )
+        )
+
+
+#: severity → rank (higher is more serious)
+SEVERITY_RANK = {Severity.HIGH: 3, Severity.MEDIUM: 2, Severity.LOW: 1}
+
+
 class Finding(models.Model):
     """A problem a rule found in a case. Its key (rule, unit, case number, subject) is stable, so
     re-runs update it instead of duplicating it; a finding whose data no longer triggers the rule
@@ -120,7 +139,7 @@ class Finding(models.Model):
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     dismissed_reason = models.TextField(_("reason for dismissal"), blank=True, default="")
 
-    objects = RestrictedQuerySet.as_manager()
+    objects = FindingQuerySet.as_manager()
     scope_field = "unit"
 
     class Meta:

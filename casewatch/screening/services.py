@@ -366,8 +366,49 @@ def confirm(user, finding_ids) -> int:
     ids = list(finding_ids)
     with transaction.atomic():
         changed = _decide(user, ids, FindingStatus.CONFIRMED)
-        problems.open_from_findings(user, ids)
+        problems.open_from_findings(user, problem_specs(user, ids))
     return changed
+
+
+def problem_specs(user, finding_ids) -> list:
+    """The problems confirmed findings (in the user's scope, none yet) open: locked, with texts.
+
+    The title and description come from the finding's rule — the built-in catalogue or the
+    supervisor's own rule version that produced it — so a custom rule's problem reads like any
+    other (its title, explanation and evidence), never a bare rule id.
+    """
+    from casewatch.problems.services import FindingSpec
+    from casewatch.screening.texts import RuleTexts
+
+    ids = [int(i) for i in finding_ids]
+    if not ids:
+        return []
+    qs = (
+        Finding.objects.restrict(user, Action.VIEW)
+        .filter(id__in=ids, status=FindingStatus.CONFIRMED, problem__isnull=True)
+        .select_related("case", "case__handler", "unit")
+        .order_by("id")
+    )
+    if connection.vendor == "postgresql":
+        qs = qs.select_for_update(of=("self",))
+    findings = list(qs)
+    rule_texts = RuleTexts(findings)
+    specs = []
+    for f in findings:
+        title, description = rule_texts.problem_text(f)
+        specs.append(
+            FindingSpec(
+                finding_id=f.pk,
+                case=f.case,
+                unit=f.unit,
+                area=f.area,
+                severity=f.severity,
+                title=title,
+                description=description,
+                responsible=f.case.handler if f.case_id else None,
+            )
+        )
+    return specs
 
 
 def dismiss(user, finding_ids, reason: str) -> int:

@@ -11,17 +11,18 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from casewatch.analytics.ningbo import CITY_CODE, DISTRICTS
+from casewatch.analytics.rules.model import AREAS
 from casewatch.core import jobs
 from casewatch.core.choices import Action
 from casewatch.core.exports import xlsx_response
 from casewatch.core.permissions import user_can
 from casewatch.core.services import get_scoped_or_404, record_export
-from casewatch.screening import services
+from casewatch.screening import services, texts
 from casewatch.screening.choices import FindingStatus, Severity
 from casewatch.screening.models import Finding, RuleVersion, ScreeningRun
 
@@ -66,72 +67,69 @@ class FindingFilterForm(forms.Form):
 
 
 def _lang_zh() -> bool:
-    return not (get_language() or "zh-hans").startswith("en")
+    return texts.lang() == "zh"
 
 
-def _rule_titles() -> dict[str, str]:
-    zh = _lang_zh()
-    titles = {}
-    for rv in RuleVersion.objects.order_by("rule_id", "version").only("rule_id", "title_zh", "title_en"):
-        titles[rv.rule_id] = rv.title_zh if zh else rv.title_en
-    return titles
+#: sort keys of the findings list → ORDER BY (severity by rank, not alphabetically)
+SORTS = {
+    "severity": ("-severity_rank", "rule_id", "-id"),
+    "-severity": ("severity_rank", "rule_id", "-id"),
+    "first_seen": ("first_seen_at", "id"),
+    "-first_seen": ("-first_seen_at", "-id"),
+    "rule": ("rule_id", "-severity_rank", "-id"),
+    "unit": ("unit__code", "-severity_rank", "-id"),
+}
 
 
-def _evidence_text(finding: Finding) -> str:
-    from casewatch.analytics.rules import RULES_BY_ID
-
-    rule = RULES_BY_ID.get(finding.rule_id)
-    if rule is None:
-        return ""
-    try:
-        return rule.render_evidence(finding.evidence, "zh" if _lang_zh() else "en")
-    except (KeyError, ValueError):
-        return ""
-
-
-EXPORT_HEADER = [
-    "rule",
-    "title",
-    "area",
-    "severity",
-    "status",
-    "unit",
-    "case number",
-    "subject",
-    "evidence",
-    "first seen",
-    "decided by",
-    "reason",
-]
+def export_header() -> list[str]:
+    """Column headings of the findings export, in the reader's language."""
+    return [
+        _("Rule"),
+        _("Title"),
+        _("Area"),
+        _("Severity"),
+        _("Status"),
+        _("Unit"),
+        _("Case number"),
+        _("Subject"),
+        _("Evidence"),
+        _("First seen"),
+        _("Decided by"),
+        _("Reason for dismissal"),
+    ]
 
 
 @login_required
 def finding_list(request):
     form = FindingFilterForm(request.GET or None)
     qs = form.filter(Finding.objects.restrict(request.user)).select_related("case", "unit")
+    qs = qs.with_severity_rank()
+    sort = request.GET.get("sort") if request.GET.get("sort") in SORTS else "severity"
+    qs = qs.order_by(*SORTS[sort])
     if request.GET.get("export") == "xlsx":
         if not user_can(request.user, Action.EXPORT):
             raise PermissionDenied(_("Your role may not export."))
-        titles = _rule_titles()
+        rule_texts = texts.RuleTexts()
+        zh = _lang_zh()
         rows = (
             [
                 f.rule_id,
-                titles.get(f.rule_id, ""),
-                f.area,
-                f.severity,
-                f.status,
+                rule_texts.title(f),
+                f.area if zh else AREAS.get(f.area, f.area),
+                f.get_severity_display(),
+                f.get_status_display(),
                 f.unit.name,
                 f.case.case_number,
                 f.subject,
-                _evidence_text(f),
+                rule_texts.evidence(f),
                 f.first_seen_at,
-                f.decided_by_id or "",
+                (f.decided_by.get_full_name() or f.decided_by.username) if f.decided_by_id else "",
                 f.dismissed_reason,
             ]
-            for f in qs.iterator(chunk_size=2000)
+            for f in qs.select_related("decided_by").iterator(chunk_size=2000)
         )
         record_export(request.user, "screening.finding", qs.count(), "xlsx")
-        return xlsx_response("findings.xlsx", "findings", EXPORT_HEADER, rows)
+        return xlsx_response(_("findings") + ".xlsx", _("Findings"), export_header(), rows)
     by_area = list(qs.order_by().values("area").annotate(n=Count("id")).order_by("-n"))
     by_district = [
         {"district": DISTRICT_NAMES.get(r["unit__division_code"], r["unit__division_code"]), "n": r["n"]}
@@ -141,11 +139,11 @@ def finding_list(request):
         .order_by("unit__division_code")
     ]
     by_status = {r["status"]: r["n"] for r in qs.order_by().values("status").annotate(n=Count("id"))}
-    page = Paginator(qs.order_by("-severity", "rule_id", "-id"), 50).get_page(request.GET.get("page"))
-    titles = _rule_titles()
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    rule_texts = texts.RuleTexts(list(page))
     for f in page:
-        f.title = titles.get(f.rule_id, f.rule_id)
-        f.evidence_text = _evidence_text(f)
+        f.title = rule_texts.title(f)
+        f.evidence_text = rule_texts.evidence(f)
     return render(
         request,
         "screening/finding_list.html",
@@ -156,6 +154,7 @@ def finding_list(request):
             "by_status": by_status,
             "can_triage": user_can(request.user, Action.SUPERVISE) or user_can(request.user, Action.CHANGE),
             "can_run": user_can(request.user, Action.SUPERVISE),
+            "sort": sort,
         },
     )
 
@@ -172,7 +171,7 @@ def finding_detail(request, pk):
         {
             "finding": finding,
             "rule": rule,
-            "evidence_text": _evidence_text(finding),
+            "evidence_text": texts.RuleTexts([finding]).evidence(finding),
             "zh": _lang_zh(),
             "can_triage": user_can(request.user, Action.SUPERVISE) or user_can(request.user, Action.CHANGE),
         },
@@ -266,8 +265,6 @@ class CustomRuleForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
-        from casewatch.analytics.rules.model import AREAS
-
         super().__init__(*args, **kwargs)
         self.fields["area"].choices = [(zh, f"{zh} / {en}") for zh, en in AREAS.items()]
 

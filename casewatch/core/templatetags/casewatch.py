@@ -20,9 +20,10 @@ def personal(obj, field, can_reveal=False, reveal_url_name=""):
     if not can_reveal or not reveal_url_name:
         return format_html('<span class="masked">{}</span>', masked)
     url = reverse(reveal_url_name, args=[obj.pk, field])
+    # The button replaces its own wrapper, so it works in a table cell, a <dd> or anywhere else.
     return format_html(
-        '<span class="masked">{}</span> <button type="button" class="reveal" hx-post="{}" '
-        'hx-target="closest td" hx-swap="innerHTML" title="{}">{}</button>',
+        '<span class="personal"><span class="masked">{}</span> <button type="button" class="reveal" '
+        'hx-post="{}" hx-target="closest .personal" hx-swap="innerHTML" title="{}">{}</button></span>',
         masked,
         url,
         _("Reveal (recorded in the audit trail)"),

@@ -339,7 +339,7 @@ def test_confirmed_findings_become_problems_once(world):
     assert p.case_id is not None and p.unit_id == UNIT_IN
     # Confirming again (or the hand-over running twice) opens nothing new.
     screening.confirm(sup, [f.pk for f in findings])
-    services.open_from_findings(sup, [f.pk for f in findings])
+    services.open_from_findings(sup, screening.problem_specs(sup, [f.pk for f in findings]))
     assert Problem.objects.filter(finding__in=findings).count() == 3
     assert AuditLog.objects.filter(object_type="problems.problem", action=AuditAction.CREATE).count() >= 3
 
