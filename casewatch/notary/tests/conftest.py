@@ -7,6 +7,7 @@ from PIL import Image
 from casewatch.core import testing
 from casewatch.core.choices import Role
 from casewatch.core.testing import fast_password_hashers  # noqa: F401 (autouse fixture)
+from casewatch.tests_browser.conftest import browser, new_page  # noqa: F401 (fixtures for test_browser)
 
 TZ = dt.timezone(dt.timedelta(hours=8))
 #: valid GB 11643 numbers (check digits hand-verified in test_services)
@@ -49,6 +50,11 @@ def files_for(*matters, colour_seed=0):
 def cw_world_module(django_db_setup, django_db_blocker):
     with testing.rolled_back(django_db_blocker):
         world = testing.build_world()
+        # A transactional (browser) test flushes the tables, catalogue included: load it again.
+        from casewatch.notary.catalogue import upsert_catalogue
+        from casewatch.notary.models import MatterType
+
+        upsert_catalogue(MatterType)
         world.extra.update(
             notary_in=testing.make_user(
                 "notary_in", Role.NOTARY, "330212-JUS-GZ", "330212-JUS-GZ", first_name="王公证"

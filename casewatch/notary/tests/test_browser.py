@@ -14,7 +14,6 @@ from casewatch.core.testing import fast_password_hashers  # noqa: F401 (autouse 
 from casewatch.notary import senders, services
 from casewatch.notary.models import Item
 from casewatch.notary.tests.conftest import ID_OK, pdf_bytes
-from casewatch.tests_browser.conftest import browser, new_page  # noqa: F401 (fixtures)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
