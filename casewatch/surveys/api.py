@@ -357,8 +357,8 @@ def wave_results(
 ):
     """Rates, indices, intervals and distributions, with the formulas used."""
     wave = _wave(request, wave_id)
-    if top_box not in (None, 2, 3):
-        raise HttpError(422, _("top_box must be 2 or 3."))
+    if top_box is not None and not 1 <= top_box <= 10:
+        raise HttpError(422, _("top_box must be between 1 and 10."))
     res = results_mod.compute(
         request.auth,
         [wave],

@@ -1,6 +1,7 @@
 """Enumerations of the surveys app."""
 
 from django.db import models
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -17,7 +18,7 @@ class RespondentGroup(models.TextChoices):
 class ItemKind(models.TextChoices):
     SELECT_ONE = "select_one", _("Single choice")
     SELECT_MULTIPLE = "select_multiple", _("Multiple choice")
-    LIKERT = "likert", _("5-point scale")
+    LIKERT = "likert", _("Rating scale (3 to 11 points)")
     INTEGER = "integer", _("Whole number")
     DECIMAL = "decimal", pgettext_lazy("survey question kind", "Number")
     TEXT = "text", pgettext_lazy("survey question kind", "Text")
@@ -64,6 +65,11 @@ class Channel(models.TextChoices):
     TOKEN = "token", _("Invitation (one-time link)")
     PUBLIC = "public", _("Public link")
     PAPER = "paper", _("Paper form entered by staff")
+    IMPORT = "import", _("Imported from another platform")
+
+
+#: "satisfied = top k boxes" of each item's own scale (capped at points − 1 on a short scale)
+TOP_BOX_CHOICES = [(k, format_lazy(_("top {k} boxes"), k=k)) for k in range(1, 11)]
 
 
 class ExportFormat(models.TextChoices):

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from casewatch.analytics.schema import ENUMS
 from casewatch.core.choices import Action
 from casewatch.core.models import Unit
-from casewatch.surveys.choices import Agency, Dimension, ItemKind, RespondentGroup
+from casewatch.surveys.choices import TOP_BOX_CHOICES, Agency, Dimension, ItemKind, RespondentGroup
 from casewatch.surveys.models import (
     Forum,
     ForumAttachment,
@@ -80,7 +80,9 @@ class ChoiceListForm(forms.Form):
     lines = forms.CharField(
         label=_("Options"),
         widget=forms.Textarea(attrs={"rows": 8, "cols": 60}),
-        help_text=_("One option per line: value | 中文 | English | score (score only on 5-point lists)."),
+        help_text=_(
+            "One option per line: value | 中文 | English | score (score only on rating lists: 3 to 11 consecutive whole numbers, e.g. 1–5 or 0–10)."
+        ),
     )
 
 
@@ -92,8 +94,9 @@ class WaveForm(ScopedUnitMixin, forms.Form):
     top_box = forms.TypedChoiceField(
         label=_("Satisfied means"),
         coerce=int,
-        choices=[(2, _("top 2 (4–5)")), (3, _("top 3 (3–5)"))],
+        choices=TOP_BOX_CHOICES,
         initial=2,
+        help_text=_("Of each item's own scale; on a 5-point scale top 2 = 4–5, top 3 = 3–5."),
     )
     weights = forms.CharField(
         label=_("Index weights (JSON)"),
@@ -207,7 +210,7 @@ class ResultFilterForm(forms.Form):
         required=False,
         coerce=int,
         empty_value=None,
-        choices=[("", _("as set for the wave")), (2, _("top 2 (4–5)")), (3, _("top 3 (3–5)"))],
+        choices=[("", _("as set for the wave")), *TOP_BOX_CHOICES],
     )
 
     def __init__(self, *args, districts=(), instruments=(), **kwargs):

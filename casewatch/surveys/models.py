@@ -19,6 +19,7 @@ import uuid
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -26,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from casewatch.core.models import ChangeLoggedModel, Unit
 from casewatch.core.querysets import RestrictedQuerySet
 from casewatch.surveys.choices import (
+    TOP_BOX_CHOICES,
     Agency,
     Channel,
     Dimension,
@@ -173,8 +175,9 @@ class Item(BilingualMixin, models.Model):
 
 
 class Choice(BilingualMixin, models.Model):
-    """An option of a choice list (an XLSForm ``choices`` row). On a 5-point list, ``score`` is 1–5
-    and an option without a score is the separate "不了解 / not applicable" answer."""
+    """An option of a choice list (an XLSForm ``choices`` row). On a rating list (3 to 11 points,
+    e.g. 1–5 or 0–10), ``score`` is the point and an option without a score is the separate
+    "不了解 / not applicable" answer."""
 
     instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="choices")
     list_name = models.CharField(_("choice list"), max_length=60)
@@ -223,8 +226,12 @@ class Wave(ChangeLoggedModel):
     top_box = models.PositiveSmallIntegerField(
         _("satisfied = top … boxes"),
         default=2,
-        choices=[(2, _("top 2 (4–5)")), (3, _("top 3 (3–5)"))],
-        help_text=_("Which ratings count as satisfied in the satisfaction rate."),
+        choices=TOP_BOX_CHOICES,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text=_(
+            "Which ratings count as satisfied: the top k boxes of each item's own scale "
+            "(on a 5-point scale, top 2 = 4–5)."
+        ),
     )
     weights = models.JSONField(
         _("index weights"),

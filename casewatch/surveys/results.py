@@ -6,10 +6,13 @@ district, wave, overall) is a roll-up of those few hundred rows. No loop ever vi
 
 Definitions (shown next to the numbers on every page, in `FORMULAS`):
 
-* valid answers *n* = ratings 1–5; "不了解 / not applicable" answers are counted apart (*n_na*).
-* satisfaction rate = answers in the top *k* boxes ÷ *n*, *k* = 2 (4–5) or 3 (3–5) per wave.
+* valid answers *n* = ratings on the item's scale (3 to 11 points: 1–3, 1–5, 1–7, 0–10 …); "不了解 /
+  not applicable" answers are counted apart (*n_na*).
+* satisfaction rate = answers in the top *k* boxes of their own scale ÷ *n*; *k* (1–10) per wave,
+  at most points − 1 on a short scale.
   95 % interval: Wilson score interval.
-* index = weighted mean over valid answers of (score − 1) ÷ 4 × 100; the weight of an answer is
+* index = weighted mean over valid answers of the linear rescale (score − lo) ÷ (hi − lo) × 100 on
+  the item's own scale (1–5: (score − 1) ÷ 4 × 100); the weight of an answer is
   item weight × dimension weight × agency weight (all 1 by default, so the index is the plain mean).
   95 % interval: mean ± 1.96 × s ÷ √n_eff, with n_eff = (Σw)² ÷ Σw² (Kish).
 * change between waves: difference of rates with Newcombe's hybrid score interval (method 10);
@@ -25,7 +28,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, Count, F, Max, Min, Q, Sum
+from django.db.models import Avg, Count, Max, Min
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext_lazy as _
 
@@ -36,13 +39,15 @@ from casewatch.surveys.stats import Metrics, Z, newcombe
 
 FORMULAS = {
     "rate": _(
-        "Satisfaction rate = answers rated in the top %(k)s boxes ÷ valid answers (ratings 1–5). "
+        "Satisfaction rate = answers in the top %(k)s boxes of their item's scale ÷ valid answers (any "
+        "rating on a 3- to 11-point scale; on a scale of k points or fewer, all but the lowest box). "
         "“Don't know / not applicable” answers are excluded and counted separately."
     ),
     "wilson": _("95%% interval (Wilson): (p + z²/2n ± z·√(p(1−p)/n + z²/4n²)) ÷ (1 + z²/n), z = 1.96."),
     "index": _(
-        "Index (0–100) = weighted mean of (score − 1) ÷ 4 × 100 over valid answers; weight = item × "
-        "dimension × agency weight (1 unless the wave sets weights)."
+        "Index (0–100) = weighted mean over valid answers of the score rescaled linearly to 0–100 on its "
+        "own scale, (score − lowest) ÷ (highest − lowest) × 100 (1–5: (score − 1) ÷ 4 × 100; 0–10: score × 10); "
+        "weight = item × dimension × agency weight (1 unless the wave sets weights)."
     ),
     "index_ci": _("95%% interval of the index: index ± 1.96 × s ÷ √n_eff, n_eff = (Σw)² ÷ Σw²."),
     "trend": _(
@@ -121,6 +126,23 @@ class Results:
         }
 
 
+def item_scales(items) -> dict[int, tuple[int, int]]:
+    """``item id -> (lowest, highest score)`` of each rating item's choice list (one query)."""
+    items = list(items)
+    wanted = {(i["instrument_id"], i["list_name"]) for i in items}
+    found = {
+        (r["instrument_id"], r["list_name"]): (int(r["lo"]), int(r["hi"]))
+        for r in Choice.objects.filter(
+            instrument_id__in={w[0] for w in wanted},
+            list_name__in={w[1] for w in wanted},
+            score__isnull=False,
+        )
+        .values("instrument_id", "list_name")
+        .annotate(lo=Min("score"), hi=Max("score"))
+    }
+    return {i["id"]: found.get((i["instrument_id"], i["list_name"]), (1, 5)) for i in items}
+
+
 def district_names() -> dict[str, str]:
     from casewatch.analytics.ningbo import CITY_CODE, CITY_NAME, DISTRICTS
 
@@ -169,21 +191,31 @@ def compute(
     if agency:
         ratings = ratings.filter(item__agency=agency)
 
-    grain = list(
+    cells_by_score = (
         ratings.order_by()
-        .values("item_id", "response__wave_id", "response__district_code")
-        .annotate(
-            month=TruncMonth("response__submitted_on"),
-            na=Count("pk", filter=Q(na=True)),
-            s1=Count("pk", filter=Q(score=1)),
-            s2=Count("pk", filter=Q(score=2)),
-            s3=Count("pk", filter=Q(score=3)),
-            s4=Count("pk", filter=Q(score=4)),
-            s5=Count("pk", filter=Q(score=5)),
-            sum=Sum("score"),
-            sumsq=Sum(F("score") * F("score")),
-        )
+        .annotate(month=TruncMonth("response__submitted_on"))
+        .values("item_id", "response__wave_id", "response__district_code", "month", "score", "na")
+        .annotate(n=Count("pk"))
     )
+    blocks: dict[tuple, dict] = {}
+    for r in cells_by_score:
+        key = (r["item_id"], r["response__wave_id"], r["response__district_code"], r["month"])
+        block = blocks.setdefault(
+            key,
+            {
+                "item_id": key[0],
+                "response__wave_id": key[1],
+                "response__district_code": key[2],
+                "month": key[3],
+                "na": 0,
+                "counts": {},
+            },
+        )
+        if r["na"] or r["score"] is None:
+            block["na"] += r["n"]
+        else:
+            block["counts"][r["score"]] = block["counts"].get(r["score"], 0) + r["n"]
+    grain = list(blocks.values())
     item_ids = {r["item_id"] for r in grain}
     items = {
         i["id"]: i
@@ -200,8 +232,10 @@ def compute(
             "instrument__title_zh",
             "instrument__title_en",
             "instrument__version",
+            "list_name",
         )
     }
+    scales = item_scales(items.values())
     from django.utils.translation import get_language
 
     zh = not (get_language() or "zh-hans").startswith("en")
@@ -217,16 +251,17 @@ def compute(
     for row in grain:
         item = items[row["item_id"]]
         w = weight(item)
-        overall.add(row, w)
-        groups["item"][row["item_id"]].add(row, w)
-        groups["dimension"][item["dimension"] or "-"].add(row, w)
-        groups["agency"][item["agency"] or "-"].add(row, w)
-        groups["instrument"][item["instrument_id"]].add(row, w)
-        groups["district"][row["response__district_code"]].add(row, w)
-        groups["wave"][row["response__wave_id"]].add(row, w)
+        sc = scales[row["item_id"]]
+        overall.add(row, w, sc)
+        groups["item"][row["item_id"]].add(row, w, sc)
+        groups["dimension"][item["dimension"] or "-"].add(row, w, sc)
+        groups["agency"][item["agency"] or "-"].add(row, w, sc)
+        groups["instrument"][item["instrument_id"]].add(row, w, sc)
+        groups["district"][row["response__district_code"]].add(row, w, sc)
+        groups["wave"][row["response__wave_id"]].add(row, w, sc)
         month = row["month"]
-        groups["month"][month.strftime("%Y-%m") if month else "-"].add(row, w)
-        cells[(item["agency"] or "-", item["dimension"] or "-")].add(row, w)
+        groups["month"][month.strftime("%Y-%m") if month else "-"].add(row, w, sc)
+        cells[(item["agency"] or "-", item["dimension"] or "-")].add(row, w, sc)
 
     dim_labels = dict(Dimension.choices) | {"-": _("(none)")}
     agency_labels = dict(Agency.choices) | {"-": _("General (no agency)")}

@@ -97,8 +97,8 @@ def create_wave(
     require_in_scope(user, unit)
     if period_end < period_start:
         raise ValidationError(_("The period ends before it starts."))
-    if top_box not in (2, 3):
-        raise ValidationError(_("Satisfied means the top 2 or the top 3 ratings."))
+    if not 1 <= int(top_box) <= 10:
+        raise ValidationError(_("Satisfied means the top 1 to 10 boxes of the scale."))
     with transaction.atomic():
         wave = Wave.objects.create(
             name=name,
@@ -138,6 +138,8 @@ def update_wave(user, wave: Wave, **fields) -> Wave:
                 setattr(wave, key, value)
         if wave.period_end < wave.period_start:
             raise ValidationError(_("The period ends before it starts."))
+        if not 1 <= int(wave.top_box) <= 10:
+            raise ValidationError(_("Satisfied means the top 1 to 10 boxes of the scale."))
         wave.save()
         _forget_wave(wave.pk)
     return wave

@@ -1,6 +1,7 @@
 """Survey statistics without Django: Wilson and Newcombe intervals and pooled rating metrics.
 
-`Metrics` accumulates counts per rating (1–5), "not applicable" answers and weighted sums, so that
+`Metrics` accumulates counts per rating (any scale of 3 to 11 points), "not applicable" answers and
+weighted sums of the 0–100 rescaled values, so that
 any roll-up (item → dimension → agency → wave) is a sum of aggregates, never a pass over answers.
 """
 
@@ -38,33 +39,58 @@ def newcombe(x1: int, n1: int, x2: int, n2: int) -> tuple[float | None, float | 
 
 @dataclass
 class Metrics:
-    """Pooled figures for a set of rating answers."""
+    """Pooled figures for a set of rating answers, on rating scales of 3 to 11 points.
+
+    Each added block of answers carries its scale ``(lo, hi)`` (the lowest and highest score of
+    the item's list, e.g. 1–5, 1–7, 0–10). An answer's 0–100 value is the linear rescale
+    ``(score − lo) ÷ (hi − lo) × 100``; it is *satisfied* when it is in the top *k* boxes of its
+    own scale, ``score > hi − k`` (k = ``top_box``, at most points − 1).
+    """
 
     n_na: int = 0
-    counts: list[int] = field(default_factory=lambda: [0, 0, 0, 0, 0])
+    by_score: dict = field(default_factory=dict)  # score -> count (over every scale added)
+    scales: set = field(default_factory=set)  # the (lo, hi) pairs added
+    sat_by_k: dict = field(default_factory=dict)  # k -> satisfied count (k = 1 … 10)
     sum_w: float = 0.0  # Σw over valid answers
-    sum_wx: float = 0.0  # Σw·x with x = (score − 1)/4·100
+    sum_wx: float = 0.0  # Σw·x with x the 0–100 value
     sum_wx2: float = 0.0
     sum_w2: float = 0.0
+    sum_score: float = 0.0
     top_box: int = 2
 
-    def add(self, row: dict, weight: float = 1.0) -> None:
-        counts = [row[f"s{k}"] or 0 for k in range(1, 6)]
-        n = sum(counts)
-        self.n_na += row["na"] or 0
-        self.counts = [a + b for a, b in zip(self.counts, counts, strict=True)]
-        if n:
-            s, s2 = row["sum"] or 0.0, row["sumsq"] or 0.0
-            sx = (s - n) * 25.0  # Σ (score − 1)·25
-            sx2 = 625.0 * (s2 - 2 * s + n)  # Σ ((score − 1)·25)²
+    def add(self, row: dict, weight: float = 1.0, scale: tuple[int, int] = (1, 5)) -> None:
+        """Add a block of answers: ``row`` has ``na`` and either ``counts`` ({score: n}) or the
+        5-point shorthand ``s1`` … ``s5``."""
+        counts = row.get("counts")
+        if counts is None:
+            counts = {k: row.get(f"s{k}") or 0 for k in range(1, 6)}
+        lo, hi = int(scale[0]), int(scale[1])
+        if not 2 <= hi - lo <= 10:
+            raise ValueError(f"a rating scale has 3 to 11 points, not {hi - lo + 1}")
+        self.n_na += row.get("na") or 0
+        self.scales.add((lo, hi))
+        span = float(hi - lo)
+        for score, n in counts.items():
+            if not n:
+                continue
+            score = float(score)
+            if not lo <= score <= hi:
+                raise ValueError(f"score {score} outside the scale {lo}–{hi}")
+            key = int(score) if score.is_integer() else score
+            self.by_score[key] = self.by_score.get(key, 0) + n
+            for k in range(1, 11):
+                if score > hi - min(k, hi - lo):
+                    self.sat_by_k[k] = self.sat_by_k.get(k, 0) + n
+            x = (score - lo) / span * 100.0
             self.sum_w += weight * n
-            self.sum_wx += weight * sx
-            self.sum_wx2 += weight * sx2
+            self.sum_wx += weight * x * n
+            self.sum_wx2 += weight * x * x * n
             self.sum_w2 += weight * weight * n
+            self.sum_score += score * n
 
     @property
     def n(self) -> int:
-        return sum(self.counts)
+        return sum(self.by_score.values())
 
     @property
     def answers(self) -> int:
@@ -72,7 +98,20 @@ class Metrics:
 
     @property
     def satisfied(self) -> int:
-        return sum(self.counts[5 - self.top_box :])
+        return self.sat_by_k.get(int(self.top_box), 0)
+
+    @property
+    def scale(self) -> tuple[int, int] | None:
+        """The one scale of these answers, or None when scales are mixed (or nothing added)."""
+        return next(iter(self.scales)) if len(self.scales) == 1 else None
+
+    @property
+    def counts(self) -> list[int]:
+        """Counts per point of the scale (lowest first); empty when scales are mixed."""
+        if self.scale is None:
+            return []
+        lo, hi = self.scale
+        return [self.by_score.get(k, 0) for k in range(lo, hi + 1)]
 
     @property
     def rate(self) -> float | None:
@@ -84,10 +123,8 @@ class Metrics:
 
     @property
     def mean(self) -> float | None:
-        """Unweighted mean score (1–5)."""
-        if not self.n:
-            return None
-        return sum((k + 1) * c for k, c in enumerate(self.counts)) / self.n
+        """Unweighted mean raw score (on the answers' own scale; mixed scales: see ``index``)."""
+        return self.sum_score / self.n if self.n else None
 
     @property
     def index(self) -> float | None:
@@ -113,7 +150,7 @@ class Metrics:
 
     @property
     def distribution(self) -> list[float]:
-        """Share of each rating 1–5 among valid answers."""
+        """Share of each point of the scale among valid answers (empty for mixed scales)."""
         return [c / self.n if self.n else 0.0 for c in self.counts]
 
     def as_dict(self) -> dict:
@@ -124,6 +161,8 @@ class Metrics:
             "valid": self.n,
             "not_applicable": self.n_na,
             "counts": self.counts,
+            "by_score": {str(k): v for k, v in sorted(self.by_score.items())},
+            "scale": list(self.scale) if self.scale else None,
             "satisfied": self.satisfied,
             "rate": self.rate,
             "rate_low": lo,

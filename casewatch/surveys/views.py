@@ -472,7 +472,12 @@ def wave_results(request, pk):
         "dimension": [[str(r.label), r.metrics.rate, r.metrics.index] for r in res.by_dimension],
         "district": [[str(r.label), r.metrics.rate, r.metrics.index] for r in res.by_district],
         "trend": [[str(r.label), r.metrics.rate, r.metrics.index] for r in trend.by_wave],
-        "distribution": [[str(r.label)] + r.metrics.counts + [r.metrics.n_na] for r in res.by_dimension],
+        # one stacked bar per dimension over the scores present (mixed scales: blank where not on a scale)
+        "distribution_scores": (scores := sorted({s for r in res.by_dimension for s in r.metrics.by_score})),
+        "distribution": [
+            [str(r.label)] + [r.metrics.by_score.get(s, 0) for s in scores] + [r.metrics.n_na]
+            for r in res.by_dimension
+        ],
         "legend": [_("Satisfaction rate (%)"), _("Index (0–100)"), _("Don't know")],
     }
     return render(

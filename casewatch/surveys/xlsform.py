@@ -10,9 +10,10 @@ Conventions on top of standard XLSForm (extra columns, which pyxform passes thro
 
 * ``survey``: ``dimension`` (process, outcome, respect, efficiency, transparency, integrity, access,
   fairness, overall), ``agency`` (police, procuratorate, court, justice), ``weight`` (default 1).
-* ``choices``: ``score``. A ``select_one`` list whose options are scored 1–5 (by ``score`` or by
-  their names ``1``…``5``) is a 5-point rating; any further option on it (``na``) is the separate
-  "不了解 / not applicable" answer and is never scored.
+* ``choices``: ``score``. A ``select_one`` list of 3 to 11 options scored with consecutive whole
+  numbers (by ``score`` or by their names: ``1``…``3``, ``1``…``5``, ``1``…``7``, ``0``…``10`` …)
+  is a rating scale; one further option on it (``na``) is the separate "不了解 / not applicable"
+  answer and is never scored. See `rating_scale`.
 * ``settings``: ``form_id`` (the instrument code), ``version``, ``form_title`` (Chinese),
   ``title_en``, ``respondent_group`` (party, lawyer, resident, court_user), ``default_language``.
 * Labels in ``label::zh`` and ``label::en`` (``label::Chinese (zh)`` style is read as well).
@@ -154,19 +155,46 @@ def _score(choice: dict) -> float | None:
         return None
 
 
-def _is_likert(options: list[dict]) -> bool:
-    """Five options scored 1–5 (by score or by name) and at most one unscored 'not applicable'."""
+MIN_POINTS, MAX_POINTS = 3, 11
+_INT_NAME = re.compile(r"^-?\d{1,2}$")
+
+
+def _option_score(choice: dict) -> float | None:
+    """A rating option's score: its ``score`` column, else its name when the name is a whole number."""
+    s = _score(choice)
+    name = str(choice.get("name", "")).strip()
+    if s is None and _INT_NAME.match(name):
+        s = float(name)
+    return s
+
+
+def rating_scale(options: list[dict]) -> tuple[int, int] | None:
+    """``(lowest, highest)`` when the options are a rating scale, else None.
+
+    A rating scale: 3 to 11 options scored with consecutive whole numbers (by ``score`` or by their
+    names, e.g. 1–3, 1–5, 1–7, 1–10, 0–10), each score once, plus at most one unscored option (the
+    separate "不了解 / not applicable" answer).
+    """
     scores = []
     unscored = 0
     for c in options:
-        s = _score(c)
-        if s is None and str(c.get("name", "")).strip() in ("1", "2", "3", "4", "5"):
-            s = float(c["name"])
+        s = _option_score(c)
         if s is None:
             unscored += 1
         else:
             scores.append(s)
-    return sorted(scores) == [1.0, 2.0, 3.0, 4.0, 5.0] and unscored <= 1
+    if unscored > 1 or not MIN_POINTS <= len(scores) <= MAX_POINTS:
+        return None
+    if any(not float(x).is_integer() for x in scores):
+        return None
+    ints = sorted(int(x) for x in scores)
+    if ints != list(range(ints[0], ints[0] + len(ints))):
+        return None
+    return ints[0], ints[-1]
+
+
+def _is_likert(options: list[dict]) -> bool:
+    return rating_scale(options) is not None
 
 
 def parse_xlsform(data: bytes | str, filename: str = "") -> tuple[InstrumentSpec, list[str]]:
@@ -285,9 +313,7 @@ def parse_xlsform(data: bytes | str, filename: str = "") -> tuple[InstrumentSpec
         likert = list_name in likert_lists
         for c in options:
             zh, en = _labels(c.get("label"))
-            score = _score(c)
-            if likert and score is None and str(c.get("name")) in ("1", "2", "3", "4", "5"):
-                score = float(c["name"])
+            score = _option_score(c) if likert else _score(c)
             spec.choices.append(
                 ChoiceSpec(list_name, str(c.get("name")), zh or en or str(c.get("name")), en, score)
             )

@@ -44,3 +44,22 @@ def signed(value):
     if value is None:
         return "—"
     return f"{value:+.1f}"
+
+
+@register.simple_tag
+def score_columns(rows):
+    """The scores present in a table's rows, lowest first (1–5 for 5-point items; 0–10 …)."""
+    found = set()
+    for r in rows:
+        found.update(r.metrics.by_score)
+        for lo, hi in r.metrics.scales:
+            found.update(range(lo, hi + 1))
+    return sorted(found)
+
+
+@register.simple_tag
+def score_count(metrics, score):
+    """Answers with this score; blank when the score is not on the row's scale(s)."""
+    if not any(lo <= score <= hi for lo, hi in metrics.scales):
+        return ""
+    return metrics.by_score.get(score, 0)

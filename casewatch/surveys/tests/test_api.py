@@ -73,7 +73,7 @@ def test_import_create_wave_and_read_results(instruments, zhenhai_user):
     assert res["overall"]["satisfied"] == 28
     assert {r["key"] for r in res["by_dimension"]} == {"access", "fairness"}
     assert "Wilson" in res["formulas"]["wilson"]
-    assert c.get(f"/api/v1/surveys/waves/{wave_id}/results?top_box=4").status_code == 422
+    assert c.get(f"/api/v1/surveys/waves/{wave_id}/results?top_box=11").status_code == 422
     job = c.post(
         f"/api/v1/surveys/waves/{wave_id}/exports",
         {"format": "xlsx", "instrument_id": body["id"]},

@@ -34,7 +34,7 @@ document.addEventListener("DOMContentLoaded", function () {
       { name: data.legend[1], type: "line", data: data.trend.map(function (r) { return idx(r[2]); }), label: { show: true } }
     ]
   });
-  var names = ["1", "2", "3", "4", "5", data.legend[2]];
+  var names = (data.distribution_scores || [1, 2, 3, 4, 5]).map(String).concat([data.legend[2]]);
   draw("chart-distribution", {
     tooltip: { trigger: "axis" }, legend: { top: 0 },
     grid: { left: 8, right: 48, top: 32, bottom: 8, containLabel: true },
