@@ -48,7 +48,11 @@ class MultipleFileField(forms.FileField):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault(
             "widget",
-            MultipleFileInput(attrs={"accept": ".csv,.txt,.tsv,.xlsx,.xlsm,.jsonl,.ndjson,.parquet"}),
+            MultipleFileInput(
+                attrs={
+                    "accept": ".csv,.txt,.tsv,.xlsx,.xlsm,.jsonl,.ndjson,.parquet,.docx,.html,.htm,.pdf,.zip"
+                }
+            ),
         )
         super().__init__(*args, **kwargs)
 

@@ -106,12 +106,12 @@ class Field:
     line: int
     confidence: float
 
-    def as_dict(self, text: str) -> dict:
+    def as_dict(self, text: str = "") -> dict:
+        """value, span (offsets into the document's text), line and confidence; JSON-ready."""
         return {
             "value": self.value if not isinstance(self.value, dt.date) else self.value.isoformat(),
             "span": [self.start, self.end],
             "line": self.line,
-            "text": text[self.start : self.end][:120],
             "confidence": self.confidence,
         }
 
@@ -163,6 +163,7 @@ class _Doc:
         self.lines = lines
         self.text = "\n".join(lines)
         self.norm = casenumber_text(self.text)
+        self.norm_lines = self.norm.split("\n")
         self.starts = []
         pos = 0
         for line in lines:
@@ -187,15 +188,19 @@ class _Doc:
 
 
 _FULLWIDTH = str.maketrans({chr(0xFF10 + i): str(i) for i in range(10)} | {"：": ":", "\u3000": " "})
+_HAS_FULLWIDTH = re.compile("[\uff10-\uff19：\u3000]")
 
 
 def casenumber_text(text: str) -> str:
     """Full-width digits, colon and space made half-width, character for character (spans hold)."""
-    return text.translate(_FULLWIDTH)
+    return text.translate(_FULLWIDTH) if _HAS_FULLWIDTH.search(text) else text
+
+
+_SPACE = re.compile(r"\s+")
 
 
 def _compact(line: str) -> str:
-    return re.sub(r"\s+", "", line)
+    return _SPACE.sub("", line) if " " in line or "\t" in line or "\u3000" in line else line
 
 
 def _date(m: re.Match, first_group: int = 1) -> dt.date | None:
@@ -213,7 +218,7 @@ def parse(lines: list[str]) -> Judgment:
     doc = _Doc(lines)
     if not lines:
         raise JudgmentError("not_judgment", 0, "empty document")
-    head = [_compact(casenumber_text(line)) for line in lines[:HEAD_LINES]]
+    head = [_compact(line) for line in doc.norm_lines[:HEAD_LINES]]
     title_i = next((i for i, line in enumerate(head) if _TITLE.match(line)), None)
     body_kind, body_field = _body_kind(doc)
     if title_i is None and body_kind is None:
@@ -321,8 +326,7 @@ def _parties(j: Judgment, doc: _Doc, first: int) -> int:
     principal: int | None = None
     i = first
     while i < len(doc.lines):
-        raw = doc.lines[i]
-        line = casenumber_text(raw)
+        line = doc.norm_lines[i]
         m = _LABEL_RE.match(line.lstrip())
         if m is None:
             if j.parties or i - first > 3:
@@ -343,7 +347,8 @@ def _parties(j: Judgment, doc: _Doc, first: int) -> int:
         for name in names:
             if not name:
                 continue
-            start = doc.text.index(name, pos) if name in doc.text[pos:] else offset
+            start = doc.text.find(name, pos)
+            start = offset if start < 0 else start
             nf = doc.span(start, start + len(name), name, confidence)
             pos = start + len(name)
             p = Party(nf, role, label + (f"（{m['orig']}）" if m["orig"] else ""), "person", i + 1)
@@ -387,7 +392,7 @@ def _dates(j: Judgment, doc: _Doc, first_narrative: int) -> None:
         if value is not None:
             j.fields["filed_at"] = doc.span(start, m.end(), value, confidence)
     for i in range(len(doc.lines) - 1, max(first_narrative, len(doc.lines) - 15) - 1, -1):
-        line = _compact(casenumber_text(doc.lines[i]))
+        line = _compact(doc.norm_lines[i])
         dm = _DATE_LINE.match(line)
         if dm:
             value = _date(dm)

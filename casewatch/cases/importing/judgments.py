@@ -19,6 +19,7 @@ The provenance of every field (span, line, text, confidence) is kept per documen
 
 from __future__ import annotations
 
+import json
 import shutil
 import tempfile
 import time
@@ -32,7 +33,6 @@ from casewatch.analytics.judgments import batch, text
 from casewatch.analytics.schema import TABLES
 from casewatch.cases import casenumber
 from casewatch.cases.importing import issues, readers
-from casewatch.cases.importing.tables import table_for_name
 
 DOC_SUFFIXES = {".docx", ".html", ".htm", ".pdf"}
 TABLES_OUT = ("cases", "parties", "case_parties", "events", "documents")
@@ -41,11 +41,12 @@ ZIP_MAX_MEMBERS = 200_000
 
 
 def looks_like_judgment(path: Path) -> bool:
-    """A document file, or a .txt that is not a delimited table."""
+    """A document file, or a .txt whose first line is not a delimited header (a table saved as
+    .txt, cases.txt, has one; a judgment's first line is the court's name)."""
     suffix = path.suffix.lower()
     if suffix in DOC_SUFFIXES:
         return True
-    if suffix not in (".txt", ".text") or table_for_name(path.stem):
+    if suffix not in (".txt", ".text"):
         return False
     with path.open("rb") as fh:
         head = fh.read(2048)
@@ -102,8 +103,8 @@ def _unzip(path: Path, bundle: Bundle) -> Path | None:
 
 def _walk(folder: Path, prefix: str, bundle: Bundle) -> None:
     files = sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith((".", "~$")))
-    docs = [p for p in files if p.suffix.lower() == ".zip" or looks_like_judgment(p)]
-    if not docs:
+    docs = {p for p in files if p.suffix.lower() != ".zip" and looks_like_judgment(p)}
+    if not docs and not any(p.suffix.lower() == ".zip" for p in files):
         bundle.paths.append(folder)
         return
     for p in files:
@@ -112,7 +113,7 @@ def _walk(folder: Path, prefix: str, bundle: Bundle) -> None:
             inner = _unzip(p, bundle)
             if inner is not None:
                 _walk(inner, display + "/", bundle)
-        elif looks_like_judgment(p):
+        elif p in docs:
             bundle.documents.append((str(p), display))
         elif p.suffix.lower() in readers.SUFFIXES and p.stem.lower() not in readers.IGNORED_STEMS:
             bundle.paths.append(p)
@@ -243,51 +244,41 @@ def frames(rows: dict[str, list[dict]]) -> dict[str, pl.DataFrame]:
     return out
 
 
-def store(bundle: Bundle, loaded: pl.DataFrame | None) -> int:
-    """Write the provenance of the documents whose case was loaded (one upsert per batch)."""
-    from casewatch.cases.models import Case, JudgmentDocument
+PROVENANCE_COLUMNS = ("sha1", "file", "unit_code", "case_number", "doc_no", "kind", "title")
+PROVENANCE_JSON = ("fields", "parties", "articles", "warnings")
 
+
+def store(bundle: Bundle, loaded: pl.DataFrame | None, db) -> int:
+    """Write the provenance of the documents whose case was loaded: staged in bulk (COPY on
+    PostgreSQL), then one ``INSERT … SELECT … ON CONFLICT (sha1) DO UPDATE`` that finds each
+    document's case by its natural key."""
     if not bundle.provenance or loaded is None or loaded.is_empty():
         return 0
-    ok = set(loaded.select("unit_code", "case_number").iter_rows())
-    chosen = [p for p in bundle.provenance if (p["unit_code"], p["case_number"]) in ok]
-    ids = {}
-    for unit_code, number, pk in Case.objects.filter(
-        case_number__in=list({p["case_number"] for p in chosen})
-    ).values_list("unit__code", "case_number", "pk"):
-        ids[(unit_code, number)] = pk
-    objs = [
-        JudgmentDocument(
-            sha1=p["sha1"],
-            file=p["file"],
-            case_id=ids.get((p["unit_code"], p["case_number"])),
-            doc_no=p["doc_no"],
-            kind=p["kind"],
-            title=p["title"][:40],
-            fields=p["fields"],
-            parties=p["parties"],
-            articles=p["articles"],
-            warnings=p["warnings"],
-            text=p["text"],
-        )
-        for p in chosen
-    ]
-    JudgmentDocument.objects.bulk_create(
-        objs,
-        batch_size=2000,
-        update_conflicts=True,
-        unique_fields=["sha1"],
-        update_fields=[
-            "file",
-            "case",
-            "doc_no",
-            "kind",
-            "title",
-            "fields",
-            "parties",
-            "articles",
-            "warnings",
-            "text",
-        ],
+    frame = pl.DataFrame(
+        {
+            **{c: [p[c] for p in bundle.provenance] for c in PROVENANCE_COLUMNS},
+            **{c: [json.dumps(p[c], ensure_ascii=False) for p in bundle.provenance] for c in PROVENANCE_JSON},
+            "text": [p["text"] for p in bundle.provenance],
+        }
     )
-    return len(objs)
+    frame = frame.join(loaded.select("unit_code", "case_number").unique(), on=["unit_code", "case_number"])
+    frame = frame.unique("sha1", keep="last")
+    stage = "cw_stage_judgments"
+    cols = [*PROVENANCE_COLUMNS, *PROVENANCE_JSON, "text"]
+    db.create_temp(stage, [(c, "TEXT") for c in cols])
+    db.fill(stage, frame.select(cols))
+    as_json = (lambda c: f"s.{c}::jsonb") if db.pg else (lambda c: f"s.{c}")
+    updates = ", ".join(
+        f"{c} = excluded.{c}"
+        for c in ("file", "case_id", "doc_no", "kind", "title", *PROVENANCE_JSON, "text", "imported_at")
+    )
+    db.execute(
+        "INSERT INTO cases_judgmentdocument (sha1, file, case_id, doc_no, kind, title, fields, parties, "  # noqa: S608 - our names
+        "articles, warnings, text, imported_at) "
+        f"SELECT s.sha1, s.file, c.id, s.doc_no, s.kind, s.title, {', '.join(as_json(c) for c in PROVENANCE_JSON)}, "
+        f"s.text, CURRENT_TIMESTAMP FROM {stage} s JOIN cases_case c "
+        "ON c.unit_code = s.unit_code AND c.case_number = s.case_number WHERE 1 = 1 "
+        f"ON CONFLICT (sha1) DO UPDATE SET {updates}"
+    )
+    db.drop_temp(stage)
+    return frame.height

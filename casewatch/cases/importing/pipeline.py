@@ -133,7 +133,9 @@ def map_headers(raw: readers.RawFrame, table: str) -> tuple[_Mapped | None, list
     frame = raw.frame.lazy().select(
         *[pl.col(f"c{i}").alias(name) for name, i in keep.items()],
         pl.col("__row"),
-        pl.col("__file") if "__file" in raw.frame.collect_schema().names() else pl.lit(src.display).alias("__file"),
+        pl.col("__file")
+        if "__file" in raw.frame.collect_schema().names()
+        else pl.lit(src.display).alias("__file"),
         pl.lit(src.sheet).alias("__sheet"),
     )
     if frame.select(pl.len()).collect().item() == 0:
@@ -476,7 +478,7 @@ def _run(found, bundle, units, options, progress, audit_target, user, result) ->
                 result.status = "partial" if has_errors else "imported"
                 if bundle.provenance:
                     result.counts.setdefault("judgments", {})["documents"] = judgments.store(
-                        bundle, valid_keys.get("cases")
+                        bundle, valid_keys.get("cases"), db
                     )
                 if audit_target is not None or user is not None:
                     _audit(result, audit_target, user)

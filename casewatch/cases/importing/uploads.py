@@ -16,6 +16,15 @@ from django.utils.translation import gettext as _
 
 from casewatch.cases.importing.readers import SUFFIXES, content_matches, sniff_kind
 
+#: Judgment documents and archives of them (casewatch/cases/importing/judgments.py) -> first bytes.
+DOCUMENT_SUFFIXES = {
+    ".docx": (b"PK\x03\x04",),
+    ".zip": (b"PK\x03\x04",),
+    ".pdf": (b"%PDF",),
+    ".html": (b"<", b"\xef\xbb\xbf<", b" ", b"\n", b"\r"),
+    ".htm": (b"<", b"\xef\xbb\xbf<", b" ", b"\n", b"\r"),
+}
+
 
 class UploadRejected(ValueError):
     """An upload that cannot be imported; the message is shown to the user."""
@@ -46,7 +55,8 @@ def save_uploads(files) -> tuple[list[str], list[str]]:
     try:
         for f in files:
             original = Path(f.name or "upload").name
-            kind = SUFFIXES.get(Path(original).suffix.lower())
+            suffix = Path(original).suffix.lower()
+            kind = SUFFIXES.get(suffix) or ("document" if suffix in DOCUMENT_SUFFIXES else None)
             if kind is None:
                 raise UploadRejected(
                     _("%(name)s: only CSV, XLSX, JSON Lines and Parquet files can be imported.")
@@ -57,7 +67,15 @@ def save_uploads(files) -> tuple[list[str], list[str]]:
             with target.open("wb") as out:
                 for chunk in f.chunks():
                     out.write(chunk)
-            if target.stat().st_size and not content_matches(kind, sniff_kind(target)):
+            if kind == "document":
+                with target.open("rb") as fh:
+                    head = fh.read(8)
+                if head and not head.startswith(DOCUMENT_SUFFIXES[suffix]):
+                    raise UploadRejected(
+                        _("%(name)s: the content is not a %(kind)s file.")
+                        % {"name": original, "kind": suffix.lstrip(".").upper()}
+                    )
+            elif target.stat().st_size and not content_matches(kind, sniff_kind(target)):
                 raise UploadRejected(
                     _("%(name)s: the content is not a %(kind)s file.")
                     % {"name": original, "kind": kind.upper()}

@@ -329,6 +329,12 @@ SUBCOMMANDS = {
         _falselit_handler,
         "entity resolution, graph and scoring on a Parquet lake",
     ),
+    "judgments": _lazy(
+        "casewatch.cases.bench_judgments",
+        "arguments",
+        "handler",
+        "parse and import N generated judgment documents; per-document baseline; accuracy",
+    ),
     "board": _lazy(
         "casewatch.problems.bench",
         "board_arguments",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
@@ -14,8 +15,9 @@ from casewatch.cases.tasks import start_import
 
 class Command(BaseCommand):
     help = (
-        "Import case-registry files or folders (CSV, XLSX, JSON Lines, Parquet). All-or-nothing unless "
-        "--skip-invalid; the table is taken from each file name (cases.csv, 案件.xlsx) or --table."
+        "Import case-registry files or folders (CSV, XLSX, JSON Lines, Parquet) and judgment documents "
+        "(.txt/.docx/.html/.pdf, folders and .zip of them). All-or-nothing unless --skip-invalid; the "
+        "table is taken from each file name (cases.csv, 案件.xlsx) or --table."
     )
 
     def add_arguments(self, parser):
@@ -38,7 +40,17 @@ class Command(BaseCommand):
             "--encoding", help="the encoding of text files (default: detected; UTF-8, GB18030/GBK)"
         )
 
+        parser.add_argument(
+            "--divisions",
+            help="folder of GB/T 2260 tables (gb2260-*.tsv) for historical court codes "
+            "(default: CASEWATCH_DIVISIONS_DIR)",
+        )
+
     def handle(self, *args, **opts):
+        if opts.get("divisions"):
+            if not Path(opts["divisions"]).is_dir():
+                raise CommandError(f"no such folder: {opts['divisions']}")
+            os.environ["CASEWATCH_DIVISIONS_DIR"] = opts["divisions"]  # read by analytics.courts
         user = None
         if opts.get("user"):
             user = (
