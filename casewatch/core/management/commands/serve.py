@@ -38,6 +38,9 @@ class Command(BaseCommand):
             from casewatch.core.serving import CasewatchServer
         except ImportError as exc:  # pragma: no cover - gunicorn is a dependency
             raise CommandError(f"gunicorn is not installed: {exc}") from exc
+        from casewatch.core import metrics
+
+        metrics.clear()  # counters start again with this server run
         self.stdout.write(
             f"casewatch serving on http://{options['bind']} with {options['workers']} worker(s) x "
             f"{options['threads']} thread(s) (gunicorn)"
