@@ -341,6 +341,12 @@ SUBCOMMANDS = {
         "board_handler",
         "load 100,000 problems; board page and API p50/p95 over HTTP",
     ),
+    "serve": _lazy(
+        "casewatch.core.bench_serve",
+        "serve_arguments",
+        "serve_handler",
+        "survey submissions/s and p95: runserver and the production server side by side",
+    ),
 }
 
 
