@@ -1,5 +1,7 @@
 """URL map: the platform shell, each app under its own prefix, the API under /api/v1/."""
 
+from importlib.util import find_spec
+
 from django.apps import apps
 from django.http import JsonResponse
 from django.urls import include, path, re_path
@@ -33,6 +35,7 @@ for _app, _prefix in (
     ("property", "property/"),
     ("enforcement", "enforcement/"),
     ("notary", "notary/"),
+    ("campaign", "campaign/"),
 ):
-    if apps.is_installed(f"casewatch.{_app}"):
+    if apps.is_installed(f"casewatch.{_app}") and find_spec(f"casewatch.{_app}.urls") is not None:
         urlpatterns.append(path(_prefix, include(f"casewatch.{_app}.urls")))
