@@ -69,7 +69,7 @@ _DATE_CN = (
     r"([〇零○ＯO一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日"
 )
 _FILED = re.compile(
-    rf"(?:本院于|于)\s*(?:{_DATE_AR}|{_DATE_CN})\s*(?:立案|受理|向本院提起公诉|向本院提起诉讼|向本院起诉|诉至本院|向本院申请)"
+    rf"(?:本院于|于)\s*(?:{_DATE_AR}|{_DATE_CN})\s*(?:立案|受理|向本院提起公诉|向本院提起[^，。；]{{0,8}}?诉讼|向本院起诉|诉至本院|向本院申请)"
 )
 _FILED_LOOSE = re.compile(rf"(?:{_DATE_AR}|{_DATE_CN})\s*(?:立案|受理)")
 _DATE_LINE = re.compile(rf"^(?:{_DATE_AR}|{_DATE_CN})$")
@@ -79,7 +79,8 @@ _SIGN = re.compile(
 _CAUSE_CIVIL = re.compile(r"([^，,。；;：:\s]{2,40}?(?:纠纷|争议|申请|案件))一案")
 _CAUSE_CRIME = re.compile(r"犯((?:犯罪|[^犯罪，,。；;、\s]){1,20}?罪)")
 _NARRATIVE = re.compile(r"一案|本院|诉讼请求|审理终结|提起公诉|起诉书指控|向.{0,20}法院")
-_CLAIMS = re.compile(r"(?:诉讼请求|请求判令|请求：|上诉请求)")
+_CLAIMS = re.compile(r"(?:诉讼请求|请求判令|请求：|上诉请求|要求赔偿|请求赔偿)")
+_CAUSE_ADMIN = re.compile(r"(行政[\u4e00-\u9fa5]{2,6}?)一案")
 _LAW = re.compile(r"《([^》]{2,60})》")
 _ARTICLE = re.compile(
     r"第([一二三四五六七八九十百零〇0-9]+)条(?:之[一二三四五六七八九十]+)?(?:第([一二三四五六七八九十0-9]+)款)?(?:第([（(]?[一二三四五六七八九十0-9]+[)）]?)项)?"
@@ -302,6 +303,9 @@ def _document_kind(j: Judgment, doc: _Doc, title_i, head, body_kind, body_field)
         tail = text[f.end : f.end + 120]
         m = re.search(r"准许[^。]{0,40}?撤回(?:起诉|上诉|诉讼|申请|对)|撤诉", tail)
         outcome = "withdrawal" if m else "ruling"
+        if m is None:
+            m = re.search(r"终结本次执行", tail)
+            outcome = "round_terminated" if m else "ruling"
         if m:
             j.fields["outcome"] = doc.span(f.end + m.start(), f.end + m.end(), outcome, 0.9)
             return
@@ -421,7 +425,7 @@ def _procedure(j: Judgment, doc: _Doc) -> None:
         j.fields["procedure"] = Field(number.procedure_hint, f.start, f.end, f.line, 0.8)
     if number.instance == 2:
         j.fields["procedure"] = Field("second_instance", f.start, f.end, f.line, 0.95)
-    elif number.type_code.endswith("再") or "再审" in number.type_code:
+    elif number.type_code.endswith(("再", "申", "监")):
         j.fields["procedure"] = Field("retrial", f.start, f.end, f.line, 0.9)
     if "procedure" not in j.fields and re.search(r"组成合议庭", text):
         m = re.search(r"组成合议庭", text)
@@ -440,6 +444,11 @@ def _cause(j: Judgment, doc: _Doc, first_narrative: int) -> None:
             j.fields["cause"] = doc.span(m.start(1), m.end(1), m.group(1), 0.9)
         return
     window = text[start : start + 600]
+    if j.number.matter_kind == "administrative":
+        m = _CAUSE_ADMIN.search(window)
+        if m:
+            j.fields["cause"] = doc.span(start + m.start(1), start + m.end(1), m.group(1), 0.8)
+            return
     m = _CAUSE_CIVIL.search(window)
     if not m:
         return

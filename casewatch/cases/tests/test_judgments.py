@@ -204,3 +204,21 @@ def test_zip_of_documents(world, tmp_path):
     assert Case.objects.count() == 4
     codes = set(result.problems.get_column("code"))
     assert "zip_unsafe_member" in codes
+
+
+def test_hand_written_truth_per_field():
+    """Every field of every hand-written document against truth.json (values checked by hand)."""
+    import json
+
+    truth = json.loads((DATA / "truth.json").read_text(encoding="utf-8"))
+    assert len(truth) == 16
+    wrong = []
+    for name, want in truth.items():
+        j = parse.parse(text.extract((DATA / name).read_bytes(), name))
+        got = accuracy.parsed_values(j)
+        for field in accuracy.FIELDS:
+            value = got[field].isoformat() if isinstance(got[field], dt.date) else got[field]
+            value = [list(v) for v in value] if field == "parties" else value
+            if value != want[field]:
+                wrong.append((name, field, value, want[field]))
+    assert wrong == []
