@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from casewatch.surveys import views, views_forums, views_instruments, views_public
+from casewatch.surveys import views, views_forums, views_import, views_instruments, views_public
 
 app_name = "surveys"
 
@@ -37,6 +37,12 @@ urlpatterns = [
     path("waves/<int:pk>/tokens/", views.tokens_issue, name="tokens_issue"),
     path("waves/<int:pk>/links/", views.link_create, name="link_create"),
     path("waves/<int:pk>/results/", views.wave_results, name="wave_results"),
+    path("waves/<int:pk>/import/", views_import.responses_import, name="responses_import"),
+    path(
+        "waves/<int:pk>/import/<str:report>.csv",
+        views_import.responses_import_report,
+        name="responses_import_report",
+    ),
     path("waves/<int:pk>/texts/", views.wave_texts, name="wave_texts"),
     path("waves/<int:pk>/export/", views.export_start, name="export_start"),
     re_path(r"^waves/(?P<pk>\d+)/report\.(?P<fmt>docx|pdf)$", views.wave_report, name="wave_report"),

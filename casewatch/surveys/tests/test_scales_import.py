@@ -261,3 +261,30 @@ def test_cli_writes_reports_and_refuses(setup, zhenhai_user, tmp_path):
     assert openpyxl.load_workbook(tmp_path / "paper.errors.xlsx").active.max_row == 2
     call_command("surveys-import", *args, "--skip-invalid", stdout=out)
     assert "3 rows, 2 stored, 1 refused" in out.getvalue() and Response.objects.count() == 2
+
+
+def test_upload_page_reports_and_stores(client, setup, zhenhai_user, yinzhou_user):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    instrument, wave, _unit = setup
+    url = f"/surveys/waves/{wave.pk}/import/"
+    client.force_login(zhenhai_user)
+    assert client.get(url).status_code == 200
+    bad = SimpleUploadedFile("kobo.csv", KOBO.replace(";9;na;", ";12;na;").encode(), content_type="text/csv")
+    data = {"instrument": instrument.pk, "unit_code": "330211", "channel": "paper"}
+    page = client.post(url, {**data, "file": bad})
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "评分不在量表 0–10 之内" in html and "outside the scale 0–10" in html and "grp/a" in html
+    assert Response.objects.count() == 0
+    link = next(part.split('"')[0] for part in html.split('href="') if "/import/" in part and ".csv" in part)
+    report = client.get(link)
+    assert report.status_code == 200 and "out_of_scale" in b"".join(report.streaming_content).decode(
+        "utf-8-sig"
+    )
+    good = SimpleUploadedFile("kobo.csv", KOBO.encode(), content_type="text/csv")
+    assert client.post(url, {**data, "file": good}).status_code == 200
+    assert Response.objects.count() == 3
+    client.force_login(yinzhou_user)
+    assert client.get(url).status_code == 404  # another district's wave
+    assert client.get(link).status_code == 404
