@@ -211,7 +211,7 @@ def duplicates(table: str, frame: pl.DataFrame, sources: pl.DataFrame | None = N
     if blank and not frame.is_empty():
         frame = frame.with_columns(
             [pl.col(c).fill_null("") if c in frame.columns else pl.lit("").alias(c) for c in blank]
-        )
+        ).rechunk()
     key = [c for c in sp.schema.key if c in frame.columns]
     if len(key) < len(sp.schema.key) or frame.is_empty():
         return issues.empty()
