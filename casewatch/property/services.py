@@ -38,9 +38,9 @@ from casewatch.property.models import (
 )
 
 
-def require(user, action: str = Action.VIEW) -> None:
-    """Refuse (403) a user whose role lacks the action."""
-    if not user_can(user, action):
+def require(user, *actions: str) -> None:
+    """Refuse (403) a user whose role has none of the actions (default: view)."""
+    if not any(user_can(user, a) for a in (actions or (Action.VIEW,))):
         raise PermissionDenied(_("Your role may not do this."))
 
 
@@ -79,6 +79,15 @@ def lookup(user, code: str, *, lock: bool = False) -> Item:
             )
         raise PropertyError("unknown", code=code)
     return item
+
+
+def _relock(item: Item) -> Item:
+    """The item row again, locked for the rest of the transaction."""
+    return (
+        Item.objects.select_for_update(of=("self",))
+        .select_related("location", "custody_unit", "case", "centre")
+        .get(pk=item.pk)
+    )
 
 
 def _location(item_or_centre, code: str) -> Location:
@@ -184,21 +193,15 @@ def check_in(
     deposit_ref: str = "",
 ) -> Item:
     """Receive an item from the seizing officer into a bin (or cash into the compliant account)."""
+    found = lookup(user, code)  # outside the transaction: a refused look-up stays audited
     with transaction.atomic():
-        item = lookup(user, code, lock=True)
+        item = _relock(found)
         _may_handle(user, item, _("check in"))
         if item.status != C.ItemStatus.PENDING:
             since = (
-                item.handed_over_at.astimezone(timezone.get_current_timezone())
-                if item.handed_over_at
-                else "—"
+                f"{timezone.localtime(item.handed_over_at):%Y-%m-%d %H:%M}" if item.handed_over_at else "—"
             )
-            raise PropertyError(
-                "already_in",
-                **_names(item),
-                place=item.place,
-                since=f"{since:%Y-%m-%d %H:%M}" if item.handed_over_at else since,
-            )
+            raise PropertyError("already_in", **_names(item), place=item.place, since=since)
         loc = _location(item, location)
         if item.category == C.Category.CASH and (
             loc.kind != C.LocationKind.ACCOUNT or not deposit_ref.strip()
@@ -240,8 +243,9 @@ def check_in(
 
 def move(user, code: str, location: str, *, note: str = "") -> Item:
     """Move an item between places of the centre (the legal custody does not change)."""
+    found = lookup(user, code)  # outside the transaction: a refused look-up stays audited
     with transaction.atomic():
-        item = lookup(user, code, lock=True)
+        item = _relock(found)
         _may_handle(user, item, _("move"))
         if item.status not in (C.ItemStatus.IN_STORE, C.ItemStatus.OFF_SITE):
             raise PropertyError("not_in_store", **_names(item), status=item.get_status_display())
@@ -282,8 +286,9 @@ def lend(
     note: str = "",
 ) -> Loan:
     """Lend an item for questioning, appraisal or trial: approver and due time required (L5)."""
+    found = lookup(user, code)  # outside the transaction: a refused look-up stays audited
     with transaction.atomic():
-        item = lookup(user, code, lock=True)
+        item = _relock(found)
         require(user, Action.HANDLE)
         if item.status != C.ItemStatus.IN_STORE:
             raise PropertyError("not_in_store", **_names(item), status=item.get_status_display())
@@ -329,8 +334,9 @@ def lend(
 
 def give_back(user, code: str, location: str, *, condition: str = C.Condition.OK, note: str = "") -> Item:
     """Take a lent item back, checked for damage, shortage or a swap (a discrepancy opens a problem)."""
+    found = lookup(user, code)  # outside the transaction: a refused look-up stays audited
     with transaction.atomic():
-        item = lookup(user, code, lock=True)
+        item = _relock(found)
         _may_handle(user, item, _("take back"))
         if item.status != C.ItemStatus.BORROWED:
             raise PropertyError("not_borrowed", **_names(item))
@@ -395,7 +401,7 @@ def record_discrepancy(user, item: Item, kind: str, note: str = "", *, inventory
 
 def propose_handover(user, case, to_unit: str, document: str) -> Handover:
     """Send a case's held items' legal custody to the next agency (随案移送清单); nothing moves yet."""
-    require(user, Action.HANDLE)
+    require(user, Action.HANDLE, Action.CHANGE)
     target = Unit.objects.filter(code=to_unit).first()
     if target is None:
         raise PropertyError("unknown_location", location=to_unit)
@@ -430,7 +436,7 @@ def accept_handover(user, handover: Handover) -> int:
     One custody event per item, both confirmations (the sender's at sending, the receiver's now);
     the items' places are not touched. Returns the number of items.
     """
-    require(user, Action.HANDLE)
+    require(user, Action.HANDLE, Action.CHANGE)
     with transaction.atomic():
         handover = Handover.objects.select_for_update().select_related("to_unit").get(pk=handover.pk)
         if handover.status == C.HandoverStatus.ACCEPTED:
@@ -502,8 +508,9 @@ def dispose(
     receipt_sent: bool = False,
 ) -> Disposal:
     """Dispose of an item as the judgment says (or pre-judgment sale / release with the approvals)."""
+    found = lookup(user, code)  # outside the transaction: a refused look-up stays audited
     with transaction.atomic():
-        item = lookup(user, code, lock=True)
+        item = _relock(found)
         _may_handle(user, item, _("dispose of"))
         route_label = C.DisposalRoute(route).label if route in C.DisposalRoute.values else route
         if item.status not in C.HELD or item.status == C.ItemStatus.BORROWED:

@@ -71,7 +71,7 @@ def item_detail(request, code: str):
     try:
         item = services.lookup(request.user, code)
     except PropertyError as exc:
-        raise Http404(exc.text()) from exc
+        raise Http404(_("Not found.")) from exc
     return render(
         request,
         "property/item_detail.html",
