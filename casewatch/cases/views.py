@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.html import format_html
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,36 +21,88 @@ from casewatch.core.exports import csv_response, xlsx_response
 from casewatch.core.permissions import user_can
 from casewatch.core.services import get_scoped_or_404, record_export, reveal
 
-CASE_EXPORT_HEADER = [
-    "unit_code",
-    "case_number",
-    "case_type",
-    "cause_name",
-    "procedure",
-    "status",
-    "handler_staff_no",
-    "filed_at",
-    "closed_at",
-    "outcome",
-    "matter_id",
-]
+
+def case_export_header() -> list[str]:
+    """Column headings of the case export, in the reader's language."""
+    return [
+        _("Unit"),
+        _("Unit code"),
+        _("Case number"),
+        _("Case type"),
+        _("Cause"),
+        _("Procedure"),
+        _("Status"),
+        _("Handler"),
+        _("Handler staff number"),
+        _("Filed"),
+        _("Closed"),
+        _("Outcome"),
+        _("Matter"),
+    ]
+
+
+def _label(codes: dict, zh: bool):
+    """code → label in the reader's language, for the canonical enumerations of the schema."""
+    return lambda value: codes[value][0 if zh else 1] if value in codes else (value or "")
 
 
 def _export_rows(qs):
+    """Rows of the case export: names and labels, not codes (one query, streamed)."""
+    from casewatch.analytics.schema import CASE_STATUSES, CASE_TYPES, OUTCOMES, PROCEDURES
+
+    zh = not (get_language() or "zh-hans").startswith("en")
+    case_type, procedure = _label(CASE_TYPES, zh), _label(PROCEDURES, zh)
+    status, outcome = _label(CASE_STATUSES, zh), _label(OUTCOMES, zh)
     fields = [
+        "unit__parent__name",
+        "unit__kind",
+        "unit__name",
         "unit_id",
         "case_number",
         "case_type",
         "cause_name",
         "procedure",
         "status",
+        "handler__name",
         "handler_id",
         "filed_at",
         "closed_at",
         "outcome",
         "matter_id",
     ]
-    yield from qs.order_by("-filed_at", "-id").values_list(*fields).iterator(chunk_size=5000)
+    rows = qs.order_by("-filed_at", "-id").values_list(*fields).iterator(chunk_size=5000)
+    for (
+        parent,
+        kind,
+        unit,
+        code,
+        number,
+        ctype,
+        cause,
+        proc,
+        st,
+        handler,
+        staff_no,
+        filed,
+        closed,
+        out,
+        matter,
+    ) in rows:
+        yield [
+            f"{parent} {unit}" if parent and kind in ("division", "unit") else unit,
+            code,
+            number,
+            case_type(ctype),
+            cause,
+            procedure(proc),
+            status(st),
+            handler or "",
+            staff_no or "",
+            filed,
+            closed,
+            outcome(out),
+            matter or "",
+        ]
 
 
 @login_required
@@ -64,8 +117,8 @@ def case_list(request):
             raise PermissionDenied(_("Your role may not export."))
         record_export(request.user, "cases.case", qs.count(), fmt)
         if fmt == "csv":
-            return csv_response("cases.csv", CASE_EXPORT_HEADER, _export_rows(qs))
-        return xlsx_response("cases.xlsx", "cases", CASE_EXPORT_HEADER, _export_rows(qs))
+            return csv_response("cases.csv", case_export_header(), _export_rows(qs))
+        return xlsx_response("cases.xlsx", _("Cases"), case_export_header(), _export_rows(qs))
     page = keyset_page(qs, request.GET.get("after"))
     query = request.GET.copy()
     query.pop("after", None)

@@ -14,15 +14,18 @@ from collections.abc import Iterable, Sequence
 
 import xlsxwriter
 from django.http import FileResponse, StreamingHttpResponse
+from django.utils import timezone
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 
 
 def neutralise(value):
-    """Make a cell value safe for spreadsheets (formula injection)."""
+    """Make a cell value safe for spreadsheets (formula injection); times in local time."""
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
         return value.strftime("%Y-%m-%d %H:%M:%S")
     if isinstance(value, dt.date):
         return value.isoformat()
@@ -79,3 +82,25 @@ def xlsx_response(filename: str, sheet: str, header: Sequence[str], rows: Iterab
         filename=filename,
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
+
+
+def a4(document):
+    """Lay a python-docx document out on A4 portrait with 2.5 cm margins (python-docx defaults to
+    US Letter); returns the document. Every Word report calls this right after ``Document()``."""
+    from docx.shared import Cm
+
+    for section in document.sections:
+        section.page_width, section.page_height = Cm(21), Cm(29.7)
+        section.left_margin = section.right_margin = Cm(2.5)
+        section.top_margin = section.bottom_margin = Cm(2.5)
+    return document
+
+
+def display(value, choices) -> str:
+    """A stored code shown by its label (``choices``: a TextChoices class or a dict); the code
+    itself only when it has no label."""
+    if value in (None, ""):
+        return ""
+    labels = dict(choices.choices) if hasattr(choices, "choices") else choices
+    label = labels.get(value, value)
+    return str(label)

@@ -96,12 +96,21 @@ def set_language(request):
 
 @login_required
 def home(request):
+    """The role's home page: its to-dos first (counted in scope, linked), then the modules it may open."""
+    from casewatch.core.context_processors import all_modules
+    from casewatch.core.home import job_label, todos_for
+
     units = Unit.objects.restrict(request.user, Action.VIEW)
+    recent_jobs = list(Job.objects.restrict(request.user, Action.VIEW).select_related("actor")[:5])
+    for job in recent_jobs:
+        job.label = job_label(job.kind)
     context = {
         "scope": request.user.scope,
+        "todos": todos_for(request.user),
+        "modules": all_modules(request.user),
         "unit_count": units.count(),
         "staff_count": Staff.objects.restrict(request.user, Action.VIEW).count(),
-        "recent_jobs": Job.objects.restrict(request.user, Action.VIEW).select_related("actor")[:5],
+        "recent_jobs": recent_jobs,
     }
     return render(request, "core/home.html", context)
 
@@ -141,30 +150,48 @@ def staff_reveal(request, pk, field):
     return HttpResponse(format_html('<span class="revealed">{}</span>', value))
 
 
-AUDIT_HEADER = [
-    "time",
-    "user",
-    "request id",
-    "client address",
-    "action",
-    "object type",
-    "object id",
-    "object",
-    "before",
-    "after",
-    "message",
-]
+def audit_header() -> list[str]:
+    """Column headings of the audit export, in the reader's language."""
+    return [
+        _("Time"),
+        _("User"),
+        _("Request id"),
+        _("Client address"),
+        _("Action"),
+        _("Object type"),
+        _("Object id"),
+        _("Object"),
+        _("Before"),
+        _("After"),
+        _("Message"),
+    ]
+
+
+def _object_type_label(label: str) -> str:
+    """'problems.problem' → the model's verbose name ('问题'); other labels as they are."""
+    from django.apps import apps as django_apps
+
+    try:
+        return str(django_apps.get_model(label)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return label
 
 
 def _audit_rows(qs):
-    for r in qs.iterator(chunk_size=2000):
+    """Audit rows with labels (action, object type), local times, the person's name."""
+    actions = dict(AuditAction.choices)
+    types: dict[str, str] = {}
+    for r in qs.select_related("user").iterator(chunk_size=2000):
+        if r.object_type not in types:
+            types[r.object_type] = _object_type_label(r.object_type)
+        name = (r.user.get_full_name() if r.user_id else "") or r.username
         yield [
             r.timestamp,
-            r.username,
+            name,
             r.request_id,
             r.client_ip,
-            r.action,
-            r.object_type,
+            str(actions.get(r.action, r.action)),
+            types[r.object_type],
             r.object_id,
             r.object_repr,
             r.before,
@@ -188,8 +215,8 @@ def audit_list(request):
         count = qs.count()
         record_export(request.user, "core.auditlog", count, fmt)
         if fmt == "csv":
-            return csv_response("audit-trail.csv", AUDIT_HEADER, _audit_rows(qs))
-        return xlsx_response("audit-trail.xlsx", "audit", AUDIT_HEADER, _audit_rows(qs))
+            return csv_response("audit-trail.csv", audit_header(), _audit_rows(qs))
+        return xlsx_response("audit-trail.xlsx", _("Audit trail"), audit_header(), _audit_rows(qs))
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(
         request, "core/audit_list.html", {"form": form, "page": page, "querystring": request.GET.urlencode()}

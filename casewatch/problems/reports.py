@@ -90,7 +90,9 @@ def _new_docx():
     from docx.oxml.ns import qn
     from docx.shared import Pt
 
-    doc = Document()
+    from casewatch.core.exports import a4
+
+    doc = a4(Document())
     style = doc.styles["Normal"]
     style.font.name = "Noto Sans CJK SC"
     style.font.size = Pt(11)

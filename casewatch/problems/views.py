@@ -21,7 +21,7 @@ from casewatch.core.services import get_scoped_or_404, record_export
 from casewatch.problems import evidence as evidence_files
 from casewatch.problems import notifications, services
 from casewatch.problems.choices import CLOSED_STATUSES, OPEN_STATUSES, ProblemStatus
-from casewatch.problems.filtersets import ProblemFilterForm
+from casewatch.problems.filtersets import DISTRICT_CHOICES, ProblemFilterForm
 from casewatch.problems.forms import (
     HANDLING_ROLES,
     AssignForm,
@@ -36,6 +36,9 @@ from casewatch.problems.models import Evidence, Problem, ProblemEvent
 from casewatch.problems.services import can
 
 S = ProblemStatus
+
+
+DISTRICT_NAMES = dict(DISTRICT_CHOICES)
 
 
 def _errors(request, exc: ValidationError) -> None:
@@ -72,7 +75,7 @@ def export_rows(qs, today):
             p.get_source_display(),
             p.get_status_display(),
             p.get_severity_display(),
-            p.unit.division_code,
+            DISTRICT_NAMES.get(p.unit.division_code, p.unit.division_code),
             f"{p.unit.parent.name} {p.unit.name}" if p.unit.parent_id else p.unit.name,
             p.case.case_number if p.case_id else "",
             p.area,

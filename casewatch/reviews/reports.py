@@ -100,8 +100,10 @@ def _header():
 def review_docx(review) -> bytes:
     from docx import Document
 
+    from casewatch.core.exports import a4
+
     head, rows = _report_lines(review)
-    doc = Document()
+    doc = a4(Document())
     doc.add_heading(_("Case review report"), level=1)
     for line in head:
         doc.add_paragraph(line)

@@ -3,6 +3,7 @@
 import csv
 import datetime as dt
 import io
+from html.parser import HTMLParser
 from types import MappingProxyType as Frozen
 
 import pytest
@@ -194,15 +195,17 @@ def test_csv_export_is_scoped_filtered_and_audited(client, world):
     response = client.get("/cases/", {"export": "csv", "status": "pending"})
     assert response["Content-Type"].startswith("text/csv")
     table = list(csv.reader(io.StringIO(response_text(response))))
-    assert table[0][:3] == ["unit_code", "case_number", "case_type"]
+    assert table[0][:4] == ["单位", "单位代码", "案号", "案件类型"]
     assert table[1:] == [
         [
+            "宁波市公安局鄞州区分局 刑事侦查大队",
             "330212-PSB-XJ",
             world.case_in.case_number,
-            "police_criminal",
+            "公安刑事案件",
             "盗窃罪",
             "",
-            "pending",
+            "在办",
+            "",
             "",
             "2024-03-02",
             "",
@@ -220,8 +223,13 @@ def test_xlsx_export(client, world):
     login(client, world, "city_supervisor")
     text = response_text(client.get("/cases/?export=xlsx"))
     lines = text.splitlines()
-    assert lines[0].split("\t")[:2] == ["unit_code", "case_number"]
-    assert {line.split("\t")[1] for line in lines[1:]} == {
+    assert lines[0].split("\t")[:4] == ["单位", "单位代码", "案号", "案件类型"]
+    rows = [line.split("\t") for line in lines[1:]]
+    police = next(r for r in rows if r[2] == world.case_in.case_number)
+    assert police[0] != "330212-PSB-XJ" and police[1] == "330212-PSB-XJ"
+    assert police[3] == "公安刑事案件"
+    assert "pending" not in police and "在办" in police
+    assert {r[2] for r in rows} == {
         world.case_in.case_number,
         world.case_in_2.case_number,
         world.case_out.case_number,
@@ -232,7 +240,7 @@ def test_export_neutralises_formulas(client, world):
     Case.objects.filter(pk=world.case_in.pk).update(cause_name="=cmd|' /C calc'!A0")
     login(client, world)
     table = list(csv.reader(io.StringIO(response_text(client.get("/cases/?export=csv&q=90001")))))
-    assert table[1][3] == "'=cmd|' /C calc'!A0"
+    assert table[1][4] == "'=cmd|' /C calc'!A0"
 
 
 # --- detail, party, reveal ------------------------------------------------------------------------
@@ -353,3 +361,41 @@ def test_single_track_numbers(client, world):
     login(client, world, "other_court")
     data = client.get("/cases/indicators/single-track/?start=2024-01-01&end=2024-12-31").context["data"]
     assert (data["transfers"], data["rate"]) == (0, None)
+
+
+class _Targets(HTMLParser):
+    """Every hx-target="closest <sel>" button and whether an ancestor matches the selector."""
+
+    VOID = {"br", "img", "input", "meta", "link", "hr", "wbr"}
+
+    def __init__(self):
+        super().__init__()
+        self.stack: list[tuple[str, set[str]]] = []
+        self.results: list[tuple[str, bool]] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        target = attrs.get("hx-target") or ""
+        if target.startswith("closest "):
+            sel = target.removeprefix("closest ").strip()
+            found = any(
+                (sel.startswith(".") and sel[1:] in classes) or sel == name for name, classes in self.stack
+            )
+            self.results.append((sel, found))
+        if tag not in self.VOID:
+            self.stack.append((tag, set((attrs.get("class") or "").split())))
+
+    def handle_endtag(self, tag):
+        while self.stack:
+            if self.stack.pop()[0] == tag:
+                break
+
+
+def test_reveal_buttons_find_their_target_on_every_page(client, world):
+    """The reveal button swaps its own wrapper: it works in a table cell and in a <dd> alike."""
+    login(client, world)
+    for path in (f"/cases/{world.case_in.pk}/", f"/cases/parties/{world.party_in.pk}/"):
+        parser = _Targets()
+        parser.feed(client.get(path).content.decode())
+        assert parser.results, path
+        assert all(found for _sel, found in parser.results), (path, parser.results)

@@ -289,12 +289,14 @@ def test_exports_neutralise_formulas_and_keep_chinese(client, world, auditor):
     raw = b"".join(response.streaming_content)
     assert raw.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
-    assert rows[0][:5] == ["time", "user", "request id", "client address", "action"]
+    assert rows[0][:5] == ["时间", "用户", "请求编号", "客户端地址", "操作"]
     messages = [r[-1] for r in rows[1:]]
     assert "'=HYPERLINK(1)" in messages and "=HYPERLINK(1)" not in messages
     assert any("张警官" in r[7] for r in rows[1:])  # object_repr of the staff member, unmangled
 
     text = response_text(client.get("/audit/?export=xlsx&action=update"))
     lines = text.splitlines()
-    assert lines[0].startswith("time\tuser")
-    assert "'=HYPERLINK(1)" in text and all("\tupdate\t" in line for line in lines[1:])
+    assert lines[0].startswith("时间\t用户")
+    update = str(dict(AuditAction.choices)[AuditAction.UPDATE])
+    assert "'=HYPERLINK(1)" in text and all(f"\t{update}\t" in line for line in lines[1:])
+    assert "\tupdate\t" not in text
