@@ -124,7 +124,19 @@ def test_api_no_grouping_and_scope(client, world):
 )
 def test_api_bad_parameters(client, world, query, field):
     body = assert_json_error(_api(client, world.user("city_supervisor"), query), 422)
-    assert body["message"].startswith(field + ":")
+    assert body["message"].startswith((field + "：", field + ":"))  # Chinese by default
+
+
+def test_api_bad_parameter_in_english(client, world):
+    response = testing.request_as(
+        client,
+        world.user("city_supervisor"),
+        "/api/v1/deadlines/measures?by=judge_name",
+        api=True,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    body = assert_json_error(response, 422)
+    assert body["message"].startswith("by: choose dimensions among court, district")
 
 
 def test_api_malformed_date(client, world):
@@ -142,7 +154,7 @@ def test_page_groupings_names_and_bad_input(client, world):
     assert "<script>" not in html and " style=" not in html and "onclick" not in html
     assert "deadlines/measures.js" in html
     bad = client.get("/deadlines/measures/?by=judge_name")
-    assert bad.status_code == 200 and "by:" in bad.content.decode()
+    assert bad.status_code == 200 and "by：请从" in bad.content.decode()
 
 
 def test_xlsx_export(client, world):
