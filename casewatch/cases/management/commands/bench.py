@@ -335,6 +335,12 @@ SUBCOMMANDS = {
         "handler",
         "parse and import N generated judgment documents; per-document baseline; accuracy",
     ),
+    "measures": _lazy(
+        "casewatch.deadlines.bench_measures",
+        "add_arguments",
+        "measures_handler",
+        "court measures on a Parquet lake: fact table once, per-request compute, previous code as baseline",
+    ),
     "board": _lazy(
         "casewatch.problems.bench",
         "board_arguments",
