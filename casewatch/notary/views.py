@@ -193,12 +193,13 @@ def window(request):
     services.require(request.user, Action.HANDLE)
     offices = [o for o in services.offices() if Unit_in_scope(request.user, o)]
     all_matters = list(MatterType.objects.filter(active=True))
+    # Personal data travels in POST bodies only, never in a URL: step one (choose matters) posts too.
     data = request.POST if request.method == "POST" else request.GET
     office = data.get("office", "")
     chosen_codes = data.getlist("matters")
     chosen = [m for m in all_matters if m.code in chosen_codes]
     errors: dict = {}
-    if request.method == "POST":
+    if request.method == "POST" and data.get("go") == "1":
         files = {
             f"{m.code}:{c}": request.FILES.get(f"file:{m.code}:{c}") for m in chosen for c in m.materials
         }
