@@ -59,10 +59,6 @@ DEFINITIONS: dict[str, tuple[str, str]] = {
         "截至报告日，最近一次成功的全面排查（全量规则）所检查的、属于本范围的案件数。",
         "Cases in scope checked by the latest successful full screening run on or before the report date.",
     ),
-    "findings_confirmed": (
-        "排查发现经确认的问题数（报告期内确认），以及已整改（验收通过）的问题数。",
-        "Screening findings confirmed in the period, and problems from any source verified as rectified.",
-    ),
     "key_cases_reviewed": (
         "报告期内开展的评查活动确定的重点评查案件数（评查活动入选案件，去重）。",
         "Distinct cases selected into review campaigns started in the period (key cases reviewed).",

@@ -186,6 +186,19 @@ EVENT_KINDS = {
     "public_order_extended": ("延长办案期限", "Case-handling period extended"),
 }
 
+# Values of events.result for the judgment of a first-instance administrative case (行政判决结果);
+# all but ``dismiss`` are judgments the administrative organ lost (行政机关败诉).
+ADMIN_JUDGMENT_RESULTS = {
+    "revoke": ("判决撤销", "Revoked"),
+    "alter": ("判决变更", "Altered"),
+    "unlawful": ("确认违法", "Declared unlawful"),
+    "void": ("确认无效", "Declared void"),
+    "perform": ("责令履行", "Ordered to perform"),
+    "compensate": ("判决赔偿", "Compensation awarded"),
+    "dismiss": ("驳回诉讼请求", "Claim dismissed"),
+}
+ADMIN_LOST_RESULTS = tuple(k for k in ADMIN_JUDGMENT_RESULTS if k != "dismiss")
+
 # Values of events.result for injury appraisals, in rising order of gravity.
 INJURY_LEVELS = {
     "none": ("未达轻微伤", "Below minor injury"),
@@ -568,7 +581,7 @@ EVENTS = Table(
             "结果",
             "Result",
             example="minor",
-            doc="Appraisal result (injury_level for injury appraisals) or decision result.",
+            doc="Appraisal result (injury_level for injury appraisals), decision result, or the result of an administrative judgment (revoke, alter, unlawful, void, perform, compensate: the organ lost; dismiss).",
         ),
         C("lawyer_present", "bool", "律师在场", "Lawyer present"),
         C("lawyer_role", "string", "在场律师身份", "Lawyer role", enum="lawyer_role"),

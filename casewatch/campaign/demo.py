@@ -419,16 +419,32 @@ def _listed_leads(user) -> int:
     from casewatch.falselit.models import Lead
     from casewatch.problems.models import SupervisionOrder
 
-    if SupervisionOrder.objects.filter(listed=True, lead_ref__startswith="falselit:").exists():
+    if SupervisionOrder.objects.filter(listed=True, lead_ref__startswith="falselit:").count() >= 22:
         return 0
+    from django.utils import timezone
+
     n = 0
-    for lead in Lead.objects.order_by("-score", "id")[:22]:
-        fs.list_for_supervision(
-            user,
-            lead.pk,
-            deadline=dt.date(2026, 10, 31),
-            instructions="挂牌督办：查明是否构成虚假诉讼并反馈。",
+    deadline = timezone.localdate() + dt.timedelta(days=30)
+    leads = list(Lead.objects.order_by("-score", "id")[:22])
+    if len(leads) < 22:
+        # Fewer rings than the article's 22 leads: the supervisors also opened case leads on the
+        # largest suits inside the rings (a case lead of the falselit module, opened by hand).
+        from casewatch.cases.models import Case
+        from casewatch.falselit.choices import LeadKind
+
+        members = Lead.cases.through.objects.filter(lead__in=leads).values("case_id")
+        ring_cases = Case.objects.filter(pk__in=members).exclude(
+            pk__in=[x.case_id for x in leads if x.case_id]
         )
+        for case in ring_cases.order_by("-claim_amount", "id").distinct()[: 22 - len(leads)]:
+            leads.append(fs.create_lead(user, case=case, kind=LeadKind.CASE, note="重点线索：涉案标的较大"))
+    for i, lead in enumerate(leads):
+        order = fs.list_for_supervision(
+            user, lead.pk, deadline=deadline, instructions="挂牌督办：查明是否构成虚假诉讼并反馈。"
+        )
+        # The demo replays the campaign's history: the orders were issued between May and August.
+        issued = timezone.make_aware(dt.datetime(2026, 5, 10) + dt.timedelta(days=5 * i, hours=10))
+        SupervisionOrder.objects.filter(pk=order.pk).update(created_at=issued)
         n += 1
     return n
 

@@ -20,9 +20,10 @@ from django.db.models import Count, F, Max, Q, Sum, Value
 from django.urls import NoReverseMatch, reverse
 
 from casewatch.analytics import campaign_measures as m
+from casewatch.analytics.schema import ADMIN_LOST_RESULTS
 
 #: administrative judgments the organ lost (events.result of judgment_pronounced in administrative cases)
-ADMIN_LOST = ("revoke", "alter", "unlawful", "void", "perform", "compensate")
+ADMIN_LOST = ADMIN_LOST_RESULTS
 
 
 def _url(name: str, **params) -> str:
@@ -80,7 +81,6 @@ class Scope:
 
 def screening(s: Scope) -> list[dict]:
     from casewatch.cases.models import Case
-    from casewatch.problems.models import Problem
     from casewatch.screening.choices import RunMode, RunStatus
     from casewatch.screening.models import ScreeningRun
 
@@ -90,10 +90,6 @@ def screening(s: Scope) -> list[dict]:
     screened = 0
     if run is not None:
         screened = Case.objects.filter(s.under("unit"), filed_at__lte=run.as_of).count()
-    problems = Problem.objects.filter(s.under("unit")).aggregate(
-        opened=Count("id", filter=Q(created_at__date__gte=s.start, created_at__date__lte=s.end)),
-        verified=Count("id", filter=Q(status="verified", created_at__date__lte=s.end)),
-    )
     return [
         figure(
             "cases_screened",
@@ -104,17 +100,6 @@ def screening(s: Scope) -> list[dict]:
             "件",
             extra={"run": run.pk if run else None, "run_as_of": run.as_of.isoformat() if run else None},
             link=_url("screening:run_list"),
-        ),
-        figure(
-            "findings_confirmed",
-            "screening",
-            "问题清单（期内新增 / 累计已整改）",
-            "Problem list (opened in period / verified)",
-            problems["opened"],
-            "个",
-            num=problems["verified"],
-            den=None,
-            link=_url("problems:problem_list"),
         ),
     ]
 

@@ -18,7 +18,14 @@ from datetime import date
 
 import polars as pl
 
-from casewatch.analytics.schema import APPROVER_LEVELS, EVENT_KINDS, INJURY_LEVELS, LAWYER_ROLES, PARTY_ROLES
+from casewatch.analytics.schema import (
+    ADMIN_JUDGMENT_RESULTS,
+    APPROVER_LEVELS,
+    EVENT_KINDS,
+    INJURY_LEVELS,
+    LAWYER_ROLES,
+    PARTY_ROLES,
+)
 from casewatch.demo.reference import Divisions
 from casewatch.demo.rng import Rng
 
@@ -39,7 +46,7 @@ EVENT_COLS: dict[str, pl.DataType] = {
     "approver": pl.Enum(list(APPROVER_LEVELS)),
     "approved_ts": pl.Int64,
     "new_due": pl.Int32,
-    "result": pl.Enum([*INJURY_LEVELS, "penalty", "no_penalty"]),
+    "result": pl.Enum([*INJURY_LEVELS, "penalty", "no_penalty", *ADMIN_JUDGMENT_RESULTS]),
     "lawyer_present": pl.Boolean,
     "lawyer_role": pl.Enum(list(LAWYER_ROLES)),
     "recorded": pl.Boolean,

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from casewatch.demo import calibration
 from casewatch.demo import reference as ref
 from casewatch.demo.context import DAY, HOUR, Ctx, add_months, choose_plants, ev, is_plant, span
 
@@ -35,6 +36,7 @@ def admin(ctx: Ctx, n: int) -> None:
         filed=rng.integers(n, ctx.start, ctx.as_of),
         procedure=pl.Series(["ordinary", "simplified"]).gather(rng.choice(n, [80, 20])),
     )
+    a = calibration.allocate_filings(a, ctx.as_of, ctx.start)  # filings −12.9 % year on year
     f = pl.col("filed")
     ordinary = pl.col("procedure") == "ordinary"
     a = a.with_columns(
@@ -61,6 +63,7 @@ def admin(ctx: Ctx, n: int) -> None:
         .otherwise(span(f + 10, pl.col("base") - 5, u)),
         outcome_p=pl.Series(["judgment", "withdrawal", "ruling"]).gather(rng.choice(n, [45, 35, 20])),
     )
+    a = calibration.calibrate_losses(a, ctx.as_of)  # the organ's loss rate 5.9 %, −6.1 points
     done = pl.col("close") <= ctx.as_of
     a = a.with_columns(
         status=pl.when(done).then(pl.lit("closed")).otherwise(pl.lit("pending")),
@@ -123,7 +126,7 @@ def admin(ctx: Ctx, n: int) -> None:
             approved_ts=pl.col("ext_day") * DAY + 10 * HOUR,
             new_due=pl.col("new_due"),
         ),
-        ev(a, "judgment_pronounced", pl.when(oc == "judgment").then(closing)),
+        ev(a, "judgment_pronounced", pl.when(oc == "judgment").then(closing), result=pl.col("admin_result")),
         ev(a, "withdrawn", pl.when(oc == "withdrawal").then(closing)),
         ev(a, "ruling", pl.when(oc == "ruling").then(closing)),
         ev(a, "closed", pl.col("close") * DAY + 17 * HOUR + 1_800),

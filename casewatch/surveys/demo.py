@@ -19,8 +19,8 @@ from casewatch.surveys import services
 from casewatch.surveys.choices import Channel, RespondentGroup, WaveStatus
 from casewatch.surveys.models import Answer, Forum, Response, Wave
 
-PILOT_WAVE = "镇海区公平正义感受度测评（2025年第三季度）"
-FORUM_WAVE = "鄞州区执法司法工作综合评估（2025年）"
+PILOT_WAVE = "镇海区公平正义感受度测评（2026年第三季度）"
+FORUM_WAVE = "鄞州区执法司法工作综合评估（2026年）"
 TOTAL = 3636
 RATE = 0.9733
 GROUP_SHARE = {RespondentGroup.PARTY: 1212, RespondentGroup.LAWYER: 304, RespondentGroup.RESIDENT: 2120}
@@ -113,8 +113,8 @@ def load(seed: int = 2025) -> dict:
         wave = Wave.objects.create(
             name=PILOT_WAVE,
             unit=zhenhai,
-            period_start=dt.date(2025, 7, 1),
-            period_end=dt.date(2025, 9, 30),
+            period_start=dt.date(2026, 7, 1),
+            period_end=dt.date(2026, 9, 30),
             status=WaveStatus.CLOSED,
             top_box=3,
             notes="与宁波大学法学院合作；三类测评表；小程序回收。Demo data shaped like the pilot.",
@@ -142,7 +142,7 @@ def load(seed: int = 2025) -> dict:
         rng.shuffle(scores)
         for ((_group, _agency, answers), key), score in zip(slots, scores, strict=True):
             answers[key] = score
-        start = dt.date(2025, 7, 1)
+        start = dt.date(2026, 7, 1)
         for group, agency, answers in people:
             unit = agency_units[agency] if agency else zhenhai
             services.compiled(instruments[codes[group]])
@@ -158,8 +158,8 @@ def load(seed: int = 2025) -> dict:
         forum_wave = Wave.objects.create(
             name=FORUM_WAVE,
             unit=yinzhou,
-            period_start=dt.date(2025, 5, 1),
-            period_end=dt.date(2025, 9, 30),
+            period_start=dt.date(2026, 5, 1),
+            period_end=dt.date(2026, 9, 30),
             status=WaveStatus.CLOSED,
             top_box=3,
         )
@@ -172,7 +172,7 @@ def load(seed: int = 2025) -> dict:
                 wave=forum_wave,
                 title=f"{place}执法司法工作座谈会",
                 place=f"{place}会议室",
-                held_on=dt.date(2025, 5, 6) + dt.timedelta(days=6 * n),
+                held_on=dt.date(2026, 5, 6) + dt.timedelta(days=6 * n),
                 organiser="鄞州区委政法委联合工作组",
                 agencies=["police", "procuratorate", "court", "justice"],
                 minutes=f"{place}居民代表、村（社区）干部、人大代表和律师代表参加，对政法各单位执法活动开展情况进行评议。",

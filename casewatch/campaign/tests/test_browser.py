@@ -34,7 +34,10 @@ def city(transactional_db):
         p = Party.objects.create(party_id=f"B-{c.pk}", kind="person", name="嫌疑人")
         CaseParty.objects.create(case=c, party=p, role="suspect")
     s = EducationSession.objects.create(
-        unit=Unit.objects.get(code="330212-PSB"), title="警示教育大会", held_on=dt.date(2026, 3, 1), form="meeting"
+        unit=Unit.objects.get(code="330212-PSB"),
+        title="警示教育大会",
+        held_on=dt.date(2026, 3, 1),
+        form="meeting",
     )
     staff = Staff.objects.create(staff_no="B-001", name="王一", unit=Unit.objects.get(code="330212-PSB-FZ"))
     Attendance.objects.create(session=s, staff=staff, method="manual")
@@ -78,4 +81,7 @@ def test_report_page_city_and_district(new_page, city):
     assert "404" in district.title() or district.locator("h1").inner_text() != ""
     from casewatch.campaign.models import ReportSnapshot
 
-    assert list(ReportSnapshot.objects.order_by("id").values_list("unit__code", flat=True)) == ["330200", "330212"]
+    assert list(ReportSnapshot.objects.order_by("id").values_list("unit__code", flat=True)) == [
+        "330200",
+        "330212",
+    ]
