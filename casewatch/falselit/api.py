@@ -21,6 +21,8 @@ class LeadOut(Schema):
     status: str
     outcome: str
     unit_code: str
+    court_code: str
+    court_name: str
     case_keys: list[str]
 
 
@@ -36,13 +38,15 @@ def _out(lead: Lead) -> dict:
         "status": lead.status,
         "outcome": lead.outcome,
         "unit_code": lead.unit_id,
+        "court_code": lead.court.code,
+        "court_name": lead.court.name,
         "case_keys": lead.case_keys,
     }
 
 
 @router.get("/leads/", response=list[LeadOut])
 def list_leads(request, status: str | None = None, category: str | None = None, min_score: float = 0.0):
-    qs = Lead.objects.restrict(request.auth, Action.VIEW)
+    qs = Lead.objects.restrict(request.auth, Action.VIEW).select_related("unit__parent__parent")
     if status:
         qs = qs.filter(status=status)
     if category:

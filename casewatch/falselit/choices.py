@@ -31,6 +31,7 @@ class LeadOutcome(models.TextChoices):
 class Category(models.TextChoices):
     SERIAL_LENDER = "serial_lender", _("Serial private lender")
     COLLUSIVE_PAIR = "collusive_pair", _("Collusive pair")
+    AGENT_RING = "agent_ring", _("Parties tied by one agent and one address or phone")
     DEBTOR_PILEUP = "debtor_pileup", _("Claims piling up against a debtor")
     FAKE_LABOUR = "fake_labour", _("Labour claims against one company")
     DIVORCE_DEBT = "divorce_debt", _("Debts against a spouse during divorce")

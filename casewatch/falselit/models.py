@@ -108,6 +108,11 @@ class Lead(models.Model):
     def __str__(self):
         return self.title
 
+    @property
+    def court(self):
+        """The court (agency) of the holding unit — the unit itself may be one of its divisions."""
+        return (self.unit.agency if self.unit_id else None) or self.unit
+
 
 class Referral(models.Model):
     """A hand-over of a lead between court, procuratorate and police, with the evidence package

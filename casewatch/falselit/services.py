@@ -65,11 +65,48 @@ def _cases_by_key(keys) -> dict[str, object]:
     return out
 
 
-def load_scan(result, *, source: str = "", user=None) -> ScanRun:
-    """Store the lead clusters of a pipeline ``Result`` as leads (idempotent on the cluster id).
+def _match_existing(clusters: list[dict]) -> dict[str, Lead]:
+    """cluster_id -> the scan lead it continues: the same cluster id, else the scan lead sharing
+    most cases with it (a cluster that grew or shrank). Each lead continues at most one cluster
+    (the one it shares most cases with); a cluster that matches none becomes a new lead."""
+    by_ref = {
+        lead.ref: lead
+        for lead in Lead.objects.filter(kind=LeadKind.CLUSTER, ref__in=[c["cluster_id"] for c in clusters])
+    }
+    scan_leads = list(
+        Lead.objects.filter(kind=LeadKind.CLUSTER, origin=LeadOrigin.SCAN).only("pk", "case_keys")
+    )
+    lead_of_case: dict[str, list[int]] = {}
+    for lead in scan_leads:
+        for k in lead.case_keys or []:
+            lead_of_case.setdefault(k, []).append(lead.pk)
+    candidates = []  # (overlap, cluster_id, lead pk)
+    for c in clusters:
+        if c["cluster_id"] in by_ref:
+            continue
+        shared: dict[int, int] = {}
+        for k in c["case_keys"]:
+            for pk in lead_of_case.get(k, ()):
+                shared[pk] = shared.get(pk, 0) + 1
+        candidates += [(n, c["cluster_id"], pk) for pk, n in shared.items()]
+    taken = {lead.pk for lead in by_ref.values()}
+    out = dict(by_ref)
+    leads = {lead.pk: lead for lead in scan_leads}
+    for _n, cid, pk in sorted(candidates, key=lambda t: (-t[0], t[1], t[2])):
+        if cid in out or pk in taken:
+            continue
+        out[cid] = Lead.objects.get(pk=leads[pk].pk)
+        taken.add(pk)
+    return out
 
-    Existing leads keep their status, outcome and referrals; only figures and evidence refresh.
-    Clusters whose cases are not in the registry are skipped.
+
+def load_scan(result, *, source: str = "", user=None) -> ScanRun:
+    """Store the lead clusters of a pipeline ``Result`` as leads.
+
+    A cluster continues the lead of the same cluster id, or — when it grew or shrank since the
+    last scan — the scan lead it shares most cases with (``_match_existing``): that lead keeps its
+    status, triage note, referrals and outcome; its cases, figures, evidence and reference are
+    refreshed (the change is audited). Clusters whose cases are not in the registry are skipped.
     """
     run = ScanRun.objects.create(
         source=source[:300], times=result.times, config=result.config, n_cases_scored=result.cases.num_rows
@@ -81,22 +118,33 @@ def load_scan(result, *, source: str = "", user=None) -> ScanRun:
     cases = _cases_by_key(k for c in clusters for k in c["case_keys"])
     n = 0
     with transaction.atomic():
+        existing = _match_existing(clusters)
         for c in clusters:
             objs = [cases[k] for k in c["case_keys"] if k in cases]
             if not objs:
                 continue
             main = objs[0]
-            lead, created = Lead.objects.get_or_create(
-                kind=LeadKind.CLUSTER,
-                ref=c["cluster_id"],
-                defaults={
-                    "unit": main.unit,
-                    "case": main,
-                    "title": "",
-                    "origin": LeadOrigin.SCAN,
-                    "created_by": user,
-                },
-            )
+            lead = existing.get(c["cluster_id"])
+            created = lead is None
+            if created:
+                lead = Lead(
+                    kind=LeadKind.CLUSTER,
+                    ref=c["cluster_id"],
+                    unit=main.unit,
+                    case=main,
+                    origin=LeadOrigin.SCAN,
+                    created_by=user,
+                )
+            elif lead.ref != c["cluster_id"] or sorted(lead.case_keys or []) != sorted(c["case_keys"]):
+                audit.record(
+                    AuditAction.UPDATE,
+                    lead,
+                    user=user,
+                    before={"ref": lead.ref, "case_keys": lead.case_keys},
+                    after={"ref": c["cluster_id"], "case_keys": c["case_keys"]},
+                    message="falselit scan: cluster changed",
+                )
+            lead.ref = c["cluster_id"]
             lead.title = _cluster_title(c, main)
             lead.category = c["category"] if c["category"] in Category.values else Category.OTHER
             lead.score = c["score"]
@@ -116,8 +164,15 @@ def load_scan(result, *, source: str = "", user=None) -> ScanRun:
 
 
 def _cluster_title(c: dict, main) -> str:
+    """Category · court · main case number (+ how many more cases)."""
     label = str(Category(c["category"]).label) if c["category"] in Category.values else c["category"]
-    return f"{label} · {main.case_number} (+{len(c['case_keys']) - 1})"[:200]
+    court = court_of(main.unit)
+    return f"{label} · {court.name} · {main.case_number} (+{len(c['case_keys']) - 1})"[:200]
+
+
+def court_of(unit):
+    """The agency (court, procuratorate …) a unit belongs to — a division names its court."""
+    return (unit.agency if unit is not None else None) or unit
 
 
 def create_lead(user, *, case=None, kind: str = LeadKind.CASE, ref: str = "", note: str = "") -> Lead:

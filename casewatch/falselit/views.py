@@ -31,7 +31,7 @@ def _reveal(request) -> bool:
 
 @login_required
 def lead_list(request):
-    qs = Lead.objects.restrict(request.user, Action.VIEW).select_related("unit")
+    qs = Lead.objects.restrict(request.user, Action.VIEW).select_related("unit__parent__parent")
     status, category = request.GET.get("status", ""), request.GET.get("category", "")
     if status in LeadStatus.values:
         qs = qs.filter(status=status)
@@ -70,7 +70,9 @@ def _hits(lead: Lead, reveal: bool) -> list[dict]:
 
 @login_required
 def lead_detail(request, pk: int):
-    lead = get_scoped_or_404(request.user, Lead.objects.select_related("unit", "case"), Action.VIEW, pk=pk)
+    lead = get_scoped_or_404(
+        request.user, Lead.objects.select_related("unit__parent__parent", "case"), Action.VIEW, pk=pk
+    )
     reveal = _reveal(request)
     if reveal:
         audit.record(AuditAction.REVEAL, lead, user=request.user, message="revealed lead graph")
