@@ -1,41 +1,161 @@
-"""``casewatch bench falselit``: the false-litigation pipeline on a Parquet lake, with per-stage
-times and peak memory. Generate the input with
-``python -m casewatch.demo.generator --cases 1000000 --seed 1 --out /tmp/cw-lake-1m``.
+"""``casewatch bench falselit``: the false-litigation pipeline on a Parquet lake, beside a floor.
+
+The input is a demo lake (``python -m casewatch.demo.generator --cases 1000000 --seed 1 --out
+/tmp/cw-lake-1m``) in which ``--no-id-share`` of the persons (10 % by default) lose their ID
+number, so entity resolution has to link them by name, birth date, phone and address. The
+floor, measured in the same run, is one pass over every column the pipeline reads (each value
+decoded and hashed). Printed: per-stage seconds, total wall and CPU, rows/s, peak RSS, the floor
+and the ratio, resolution counts, leads and the per-shape figures against the ground truth.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import resource
 import time
+from pathlib import Path
+
+#: the columns ``analytics.falselit.pipeline`` reads, per table
+READ_COLUMNS = {
+    "cases": (
+        "unit_code",
+        "case_number",
+        "case_type",
+        "cause_name",
+        "filed_at",
+        "closed_at",
+        "outcome",
+        "claim_amount",
+        "instance",
+    ),
+    "parties": (
+        "party_id",
+        "kind",
+        "name",
+        "id_number",
+        "credit_code",
+        "birth_date",
+        "phone",
+        "address",
+        "division_code",
+        "legal_rep_party_id",
+    ),
+    "case_parties": ("unit_code", "case_number", "party_id", "role", "represents_party_id"),
+    "events": ("unit_code", "case_number", "kind"),
+}
 
 
-def bench_falselit(args) -> int:
-    """Run resolution, indicators, graph and scoring on ``args.source`` (Parquet folder)."""
+def bench_arguments(parser) -> None:
+    """Options of ``casewatch bench falselit``."""
+    parser.add_argument(
+        "--source", default="/tmp/cw-lake-1m", help="Parquet lake (generate with the demo generator)"
+    )
+    parser.add_argument("--threads", type=int)
+    parser.add_argument(
+        "--no-id-share", type=float, default=0.10, help="share of persons without an ID number"
+    )
+    parser.add_argument("--workdir", default="/tmp/cw-falselit-bench")
+
+
+def bench_handler(cmd, opts) -> None:
+    """Django-command entry point."""
+    bench_falselit(
+        source=opts["source"],
+        threads=opts.get("threads"),
+        no_id_share=opts.get("no_id_share", 0.10),
+        workdir=opts.get("workdir") or "/tmp/cw-falselit-bench",
+        write=cmd.stdout.write,
+    )
+
+
+def strip_identifiers(source: str, share: float, workdir: str) -> Path:
+    """A copy of the lake's folder (other tables linked) whose parties lose the ID number of
+    ``share`` of the persons (chosen by a hash of the party id, so runs compare)."""
+    import duckdb
+
+    src = Path(source)
+    out = Path(workdir) / f"{src.name}-noid{int(share * 100)}"
+    out.mkdir(parents=True, exist_ok=True)
+    for t in ("cases", "case_parties", "events", "ground_truth.csv"):
+        name = t if t.endswith(".csv") else f"{t}.parquet"
+        link = out / name
+        if (src / name).exists() and not link.exists():
+            os.symlink((src / name).resolve(), link)
+    target = out / "parties.parquet"
+    if not target.exists() or target.stat().st_mtime < (src / "parties.parquet").stat().st_mtime:
+        cut = int(share * 1000)
+        duckdb.sql(
+            f"COPY (SELECT * REPLACE (CASE WHEN kind = 'person' AND hash(party_id) % 1000 < {cut} "  # noqa: S608
+            f"THEN NULL ELSE id_number END AS id_number) FROM read_parquet('{(src / 'parties.parquet').as_posix()}')) "
+            f"TO '{target.as_posix()}' (FORMAT parquet)"
+        )
+    return out
+
+
+def floor(folder: Path, threads: int | None = None) -> tuple[float, int]:
+    """One pass over the columns the pipeline reads: (seconds, rows read)."""
+    import duckdb
+
+    con = duckdb.connect()
+    if threads:
+        con.execute(f"SET threads = {int(threads)}")
+    t = time.perf_counter()
+    rows = 0
+    for table, cols in READ_COLUMNS.items():
+        path = (folder / f"{table}.parquet").as_posix()
+        have = {r[0] for r in con.execute(f"DESCRIBE SELECT * FROM read_parquet('{path}')").fetchall()}  # noqa: S608
+        agg = ", ".join(f"bit_xor(hash({c}))" for c in cols if c in have)
+        rows += con.execute(f"SELECT count(*), {agg} FROM read_parquet('{path}')").fetchone()[0]  # noqa: S608
+    secs = time.perf_counter() - t
+    con.close()
+    return secs, rows
+
+
+def bench_falselit(
+    source: str = "/tmp/cw-lake-1m",
+    threads: int | None = None,
+    no_id_share: float = 0.10,
+    workdir: str = "/tmp/cw-falselit-bench",
+    write=print,
+) -> dict:
+    """Run resolution, indicators, graph and scoring on the lake; print figures beside the floor."""
     from casewatch.analytics.falselit import Config, run
     from casewatch.analytics.falselit.quality import evaluate, ground_truth
 
-    source = getattr(args, "source", None) or "/tmp/cw-lake-1m"
+    def say(line: str) -> None:
+        write(line if line.endswith("\n") else line + "\n")
+
+    folder = strip_identifiers(source, no_id_share, workdir) if no_id_share > 0 else Path(source)
+    floor_secs, rows = floor(folder, threads)
     t = time.perf_counter()
     cpu = time.process_time()
-    result = run(source, Config(), threads=getattr(args, "threads", None))
+    result = run(folder, Config(), threads=threads)
     wall = time.perf_counter() - t
-    print(f"source: {source}")
+    cpu = time.process_time() - cpu
+    n_cases = result.entities.get("cases") or 0
+    say(f"source: {source} ({int(no_id_share * 100)}% of persons without ID number: {folder})")
     for stage, secs in result.times.items():
-        print(f"  {stage:<16} {secs:8.2f} s")
-    print(f"  {'total':<16} {wall:8.2f} s (CPU {time.process_time() - cpu:.1f} s)")
-    print(f"peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
-    print(f"entities: {json.dumps(result.entities)}")
-    print(
+        say(f"  {stage:<16} {secs:8.2f} s")
+    say(f"  {'total':<16} {wall:8.2f} s (CPU {cpu:.1f} s); {rows / wall:,.0f} rows/s over {rows:,} rows read")
+    say(
+        f"floor (one pass over the {sum(map(len, READ_COLUMNS.values()))} columns read): {floor_secs:.2f} s "
+        f"-> pipeline = {wall / floor_secs:.1f} x floor"
+    )
+    say(f"peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    say(f"entities: {json.dumps(result.entities)}")
+    say(
         f"cases with indicators: {result.cases.num_rows}; lead clusters: "
         f"{sum(result.clusters.column('lead').to_pylist())}"
     )
+    figures = {}
     try:
-        for shape, q in evaluate(result, ground_truth(source)).items():
-            print(
+        figures = evaluate(result, ground_truth(source))
+        for shape, q in figures.items():
+            say(
                 f"  {shape:<15} P={q['precision']:.3f} R={q['recall']:.3f} F1={q['f1']:.3f} "
                 f"(tp {q['tp']}, flagged {q['flagged']}, truth {q['truth']})"
             )
     except FileNotFoundError:
         pass
-    return 0
+    return {"wall": wall, "floor": floor_secs, "rows": rows, "cases": n_cases, "figures": figures}

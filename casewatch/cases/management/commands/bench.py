@@ -293,16 +293,15 @@ def _lazy(module: str, arguments: str, handler: str, text: str):
 
 
 def _falselit_arguments(parser):
-    parser.add_argument("--source", default="/tmp/cw-lake-1m", help="Parquet lake (generate with demo-data)")
-    parser.add_argument("--threads", type=int)
+    from casewatch.falselit.bench import bench_arguments
+
+    bench_arguments(parser)
 
 
 def _falselit_handler(cmd, opts):
-    from types import SimpleNamespace
+    from casewatch.falselit.bench import bench_handler
 
-    from casewatch.falselit.bench import bench_falselit
-
-    bench_falselit(SimpleNamespace(source=opts["source"], threads=opts["threads"]))
+    bench_handler(cmd, opts)
 
 
 def _deadlines_handler(cmd, opts):
@@ -327,7 +326,7 @@ SUBCOMMANDS = {
     "falselit": (
         _falselit_arguments,
         _falselit_handler,
-        "entity resolution, graph and scoring on a Parquet lake",
+        "entity resolution, graph and scoring on a Parquet lake (10% of persons without ID) beside a floor",
     ),
     "judgments": _lazy(
         "casewatch.cases.bench_judgments",
