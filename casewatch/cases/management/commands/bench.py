@@ -340,6 +340,12 @@ SUBCOMMANDS = {
         "measures_handler",
         "court measures on a Parquet lake: fact table once, per-request compute, previous code as baseline",
     ),
+    "property": _lazy(
+        "casewatch.property.bench",
+        "add_arguments",
+        "handler",
+        "seized-property centre: 1M items / 5M events; dashboard, scan, alert refresh, zone reconciliation",
+    ),
     "board": _lazy(
         "casewatch.problems.bench",
         "board_arguments",
