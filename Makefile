@@ -9,7 +9,7 @@ DEMO_CASES ?= 50000
 export CASEWATCH_LAWS_DIR ?= $(abspath ../shared/data/laws)
 export CASEWATCH_DIVISIONS_DIR ?= $(abspath ../shared/data/divisions)
 
-.PHONY: install demo test lint test-sqlite test-postgres test-browser messages clean
+.PHONY: install demo serve test lint test-sqlite test-postgres test-browser messages clean
 
 install: ## system packages, Python packages from uv.lock, front-end assets from package-lock.json
 	bash scripts/install-system-deps.sh
@@ -22,6 +22,10 @@ install: ## system packages, Python packages from uv.lock, front-end assets from
 
 demo: install ## load the demo city and serve it on 127.0.0.1:8000
 	bash scripts/demo.sh $(DEMO_CASES)
+
+serve: ## the production server (gunicorn; set SECRET_KEY, DATABASE_URL, ALLOWED_HOSTS — see docs/deploy.md)
+	$(CW) migrate --check >/dev/null || { echo "unapplied migrations: run $(CW) migrate first"; exit 1; }
+	$(CW) serve --bind $(or $(CASEWATCH_BIND),127.0.0.1:8000)
 
 lint:
 	$(BIN)/ruff check casewatch

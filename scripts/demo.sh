@@ -34,19 +34,19 @@ $CW surveys-demo > /dev/null
 echo "a year of notarisation at the notary offices …"
 $CW notary-demo > /dev/null
 
+# The worker also runs the scheduler (daily deadlines, problem ticks, screening after imports …).
 $CW worker &
 WORKER=$!
-$CW problems-tick --daily 01:00 &
-TICK=$!
-trap 'kill $WORKER $TICK 2>/dev/null || true' EXIT INT TERM
+trap 'kill $WORKER 2>/dev/null || true' EXIT INT TERM
 
 cat <<MSG
 
 ============================================================================
  casewatch demo is running at  http://127.0.0.1:8000/
- API documentation:            http://127.0.0.1:8000/api/v1/docs
+ API documentation:            http://127.0.0.1:8000/api/v1/docs (after login)
 $ACCOUNTS
  Stop with Ctrl-C.
 ============================================================================
 MSG
-$CW runserver 127.0.0.1:8000 --noreload
+# The production server (gunicorn, workers sized to the machine), as `make serve` runs it.
+$CW serve --bind 127.0.0.1:8000
