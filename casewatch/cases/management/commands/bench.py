@@ -346,6 +346,12 @@ SUBCOMMANDS = {
         "handler",
         "seized-property centre: 1M items / 5M events; dashboard, scan, alert refresh, zone reconciliation",
     ),
+    "enforcement": _lazy(
+        "casewatch.enforcement.bench",
+        "arguments",
+        "handler",
+        "listing deadlines and eligibility for 1,000,000 cases / 5,000,000 payments, measures, reconciliation",
+    ),
     "board": _lazy(
         "casewatch.problems.bench",
         "board_arguments",
