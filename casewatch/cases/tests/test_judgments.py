@@ -222,3 +222,21 @@ def test_hand_written_truth_per_field():
             if value != want[field]:
                 wrong.append((name, field, value, want[field]))
     assert wrong == []
+
+
+def test_uploads_accept_documents_and_check_their_content(media_root):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from casewatch.cases.importing.uploads import UploadRejected, save_uploads
+
+    lines = text.lines_of((DATA / "h05-mediation.txt").read_text(encoding="utf-8"))
+    good = [
+        SimpleUploadedFile("a.docx", _docx_bytes(lines)),
+        SimpleUploadedFile("b.html", (DATA / "h09-published-page.html").read_bytes()),
+        SimpleUploadedFile("c.txt", (DATA / "h01-civil-appeal.txt").read_bytes()),
+    ]
+    paths, names = save_uploads(good)
+    assert names == ["a.docx", "b.html", "c.txt"] and all(Path(p).is_file() for p in paths)
+    with pytest.raises(UploadRejected) as err:
+        save_uploads([SimpleUploadedFile("fake.pdf", b"not a pdf at all")])
+    assert "fake.pdf" in str(err.value)
