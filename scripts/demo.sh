@@ -31,6 +31,9 @@ $CW falselit-scan > /dev/null
 echo "loading survey instruments and the pilot's responses …"
 $CW surveys-instruments > /dev/null
 $CW surveys-demo > /dev/null
+echo "enforcement: listing deadlines to problems, a certificate, a credit repair, a clearance batch …"
+$CW enforcement-refresh --as-of 2026-09-30 --as-user city_supervisor
+$CW enforcement-demo --as-of 2026-09-30
 echo "a year of notarisation at the notary offices …"
 $CW notary-demo > /dev/null
 

@@ -74,7 +74,8 @@ def round_half_up(value, places: int = 1) -> Decimal | None:
 def connect(tables: dict | None = None):
     """A DuckDB connection with the enforcement tables (Arrow, or empty) and the calendar views.
 
-    ``tables`` maps canonical names to Arrow tables or Parquet paths; absent ones are empty.
+    ``tables`` maps canonical names to Arrow tables (registered, zero-copy) or Parquet paths (read
+    once into DuckDB tables); absent ones are empty.
     """
     import duckdb
     import pyarrow as pa
@@ -86,7 +87,7 @@ def connect(tables: dict | None = None):
         if value is None:
             value = pa.Table.from_pylist([], schema=schema.arrow_schema(name))
         if isinstance(value, str):
-            con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{value}')")  # noqa: S608
+            con.execute(f"CREATE TABLE {name} AS SELECT * FROM read_parquet('{value}')")  # read once
         else:
             con.register(name, value)
     con.register("calendar_raw", timelimits.calendar_table())
@@ -114,18 +115,14 @@ WITH l AS (
   FROM dishonest_listings l
 ),
 nil2 AS (  -- 终本, then the second nil online search on or after it
-  SELECT r.unit_code, r.case_number, MIN(r.ruled_on) AS ruled_on,
-         MIN(s2.searched_on) AS second_nil_on
-  FROM enforcement_rulings r
-  JOIN LATERAL (
-    SELECT searched_on FROM (
-      SELECT s.searched_on, ROW_NUMBER() OVER (ORDER BY s.searched_on, s.search_id) AS rn
-      FROM asset_searches s
-      WHERE s.unit_code = r.unit_code AND s.case_number = r.case_number
-        AND s.result = 'nil' AND COALESCE(s.online, TRUE) AND s.searched_on >= r.ruled_on
-    ) WHERE rn = 2
-  ) s2 ON TRUE
-  WHERE r.kind = 'round_terminated'
+  SELECT unit_code, case_number, MIN(searched_on) AS second_nil_on FROM (
+    SELECT r.unit_code, r.case_number, s.searched_on,
+           ROW_NUMBER() OVER (PARTITION BY r.ruling_id ORDER BY s.searched_on, s.search_id) AS rn
+    FROM enforcement_rulings r
+    JOIN asset_searches s ON s.unit_code = r.unit_code AND s.case_number = r.case_number
+     AND s.result = 'nil' AND COALESCE(s.online, TRUE) AND s.searched_on >= r.ruled_on
+    WHERE r.kind = 'round_terminated'
+  ) WHERE rn = 2
   GROUP BY 1, 2
 ),
 rul AS (
@@ -143,23 +140,31 @@ perf AS (
   SELECT unit_code, case_number, closed_at AS performed_on
   FROM cases WHERE outcome = 'performed' AND closed_at IS NOT NULL
 ),
-cand AS (
-  SELECT l.listing_id, t.trig, t.d
+cand AS (  -- every trigger on or after the decision; the earliest wins (ties: this order)
+  SELECT l.listing_id,
+    CASE WHEN p.performed_on >= l.decided_on THEN p.performed_on END AS t_performed,
+    CASE WHEN st.settled_on >= l.decided_on THEN st.settled_on END AS t_settled,
+    CASE WHEN n.second_nil_on >= l.decided_on THEN n.second_nil_on END AS t_nil,
+    CASE WHEN r.suspended_on >= l.decided_on THEN r.suspended_on END AS t_suspended,
+    CASE WHEN r.non_enf_on >= l.decided_on THEN r.non_enf_on END AS t_non_enf,
+    CASE WHEN r.terminated_on >= l.decided_on THEN r.terminated_on END AS t_terminated,
+    CASE WHEN l.term_end >= l.decided_on THEN l.term_end END AS t_term,
+    CASE WHEN l.trigger_on >= l.decided_on AND NULLIF(l.trigger, '') IS NOT NULL THEN l.trigger_on END AS t_recorded,
+    l.trigger AS recorded
   FROM l
   LEFT JOIN perf p USING (unit_code, case_number)
   LEFT JOIN st USING (unit_code, case_number)
   LEFT JOIN nil2 n USING (unit_code, case_number)
-  LEFT JOIN rul r USING (unit_code, case_number),
-  LATERAL (VALUES
-    ('performed', p.performed_on), ('settlement_performed', st.settled_on),
-    ('round_terminated_nil', n.second_nil_on), ('suspended', r.suspended_on),
-    ('non_enforcement', r.non_enf_on), ('terminated', r.terminated_on),
-    ('term_ended', l.term_end), (l.trigger, l.trigger_on)
-  ) AS t(trig, d)
-  WHERE t.d IS NOT NULL AND t.trig IS NOT NULL AND t.d >= l.decided_on
+  LEFT JOIN rul r USING (unit_code, case_number)
 ),
 first_trig AS (
-  SELECT listing_id, arg_min(trig, d) AS trig, MIN(d) AS trig_on FROM cand GROUP BY 1
+  SELECT listing_id, trig_on,
+    CASE trig_on WHEN t_performed THEN 'performed' WHEN t_settled THEN 'settlement_performed'
+      WHEN t_nil THEN 'round_terminated_nil' WHEN t_suspended THEN 'suspended' WHEN t_non_enf THEN 'non_enforcement'
+      WHEN t_terminated THEN 'terminated' WHEN t_term THEN 'term_ended' ELSE recorded END AS trig
+  FROM (SELECT *, least(t_performed, t_settled, t_nil, t_suspended, t_non_enf, t_terminated, t_term, t_recorded)
+          AS trig_on FROM cand)
+  WHERE trig_on IS NOT NULL
 ),
 x AS (
   SELECT l.*, f.trig AS derived_trigger, f.trig_on AS derived_trigger_on,
@@ -255,23 +260,22 @@ def listing_state(con, as_of: dt.date):
 
 
 _ELIGIBILITY_SQL = """
-WITH pay AS (
-  SELECT p.unit_code, p.case_number, p.debtor_party_id, p.paid_on, p.amount,
-         SUM(p.amount) OVER (PARTITION BY p.unit_code, p.case_number, p.debtor_party_id
-                             ORDER BY p.paid_on, p.payment_id ROWS UNBOUNDED PRECEDING) AS cum
-  FROM debtor_payments p
+WITH dk AS (SELECT ROW_NUMBER() OVER () AS k, * FROM performance_deadlines),
+daily AS (  -- payments per judgment and day (one join on the natural key, then integers)
+  SELECT dk.k, p.paid_on, SUM(p.amount) AS amt
+  FROM debtor_payments p JOIN dk USING (unit_code, case_number, debtor_party_id)
+  GROUP BY 1, 2
+),
+cum AS (
+  SELECT k, paid_on, SUM(amt) OVER (PARTITION BY k ORDER BY paid_on ROWS UNBOUNDED PRECEDING) AS cum FROM daily
 ),
 agg AS (
-  SELECT d.unit_code, d.case_number, d.debtor_party_id,
-    MIN(pay.paid_on) FILTER (WHERE pay.cum >= d.amount_due) AS paid_full_on,
-    SUM(pay.amount) AS paid_total
-  FROM performance_deadlines d
-  JOIN pay USING (unit_code, case_number, debtor_party_id)
-  GROUP BY 1, 2, 3
+  SELECT c.k, MIN(c.paid_on) FILTER (WHERE c.cum >= dk.amount_due) AS paid_full_on, MAX(c.cum) AS paid_total
+  FROM cum c JOIN dk USING (k) GROUP BY 1
 ),
 d AS (
-  SELECT d.*, a.paid_full_on, COALESCE(a.paid_total, 0) AS paid_total
-  FROM performance_deadlines d LEFT JOIN agg a USING (unit_code, case_number, debtor_party_id)
+  SELECT dk.*, a.paid_full_on, COALESCE(a.paid_total, 0) AS paid_total
+  FROM dk LEFT JOIN agg a USING (k)
 ),
 filed AS (
   SELECT source_unit_code AS unit_code, source_case_number AS case_number, debtor_party_id,

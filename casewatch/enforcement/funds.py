@@ -130,7 +130,7 @@ def clearance_progress(batch: ClearanceBatch, today: dt.date | None = None) -> d
         receipt_id__in=ids, kind__in=("payout", "fee_refund"), occurred_on__gte=batch.started_on
     ).count()
     held = sum((h for _i, h in items), Decimal(0))
-    cleared = sum((min(paid.get(i) or 0, h) for i, h in items), Decimal(0))
+    cleared = sum((min(Decimal(paid.get(i) or 0), h) for i, h in items), Decimal(0)).quantize(Decimal("0.01"))
     done = sum(1 for i, h in items if (paid.get(i) or 0) >= h)
     return {
         "receipts": len(items),
