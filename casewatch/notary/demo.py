@@ -156,6 +156,7 @@ def _reviews(as_of: dt.date, seed: int) -> dict:
         pending.filter(kind=ReviewKind.MANDATORY)[:10]
     ):
         results = {c: ("fail" if rng.random() < 0.08 else "pass") for c in CHECK_CODES}
-        standards.submit_review(supervisor, review, results, "演示评查")
+        reviewed = dt.datetime.combine(as_of, dt.time(16, 0), timezone.get_current_timezone())
+        standards.submit_review(supervisor, review, results, "演示评查", now=reviewed)
         done += 1
     return {"reviews": done, "sample": len(sample.selected)}

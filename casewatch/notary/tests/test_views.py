@@ -155,3 +155,22 @@ def test_window_intake_two_steps_all_or_nothing(client, world):
     app = Application.objects.get()
     assert r.status_code == 302 and app.channel == "window" and app.items.count() == 2
     assert app.items.get(matter__code="will").materials.count() == 3
+
+
+def test_api_list_query_count_does_not_grow(client, world, app_in, django_assert_max_num_queries):
+    for _ in range(3):
+        ms = list(MatterType.objects.filter(code__in=["degree"]))
+        services.submit_application(
+            None,
+            channel=Channel.ONLINE,
+            office_code="330212-JUS-GZ",
+            applicant_name="孙八",
+            id_number=ID_OK,
+            phone="13812345678",
+            matter_codes=["degree"],
+            files=files_for(*ms),
+        )
+    client.force_login(world.user("notary_in"))
+    with django_assert_max_num_queries(12):
+        body = client.get("/api/v1/notary/applications").json()
+    assert len(body) == 4 and body[-1]["items"][0]["certificate"] == world.cert_in.number
