@@ -240,3 +240,21 @@ def test_uploads_accept_documents_and_check_their_content(media_root):
     with pytest.raises(UploadRejected) as err:
         save_uploads([SimpleUploadedFile("fake.pdf", b"not a pdf at all")])
     assert "fake.pdf" in str(err.value)
+
+
+def test_table_import_accepts_recoded_courts_and_names_unknown_shapes(world, tmp_path):
+    """The court-code aliases and the shape reasons apply to CSV imports too."""
+    csv = tmp_path / "cases.csv"
+    csv.write_text(
+        "unit_code,case_number,case_type,status,filed_at\n"
+        "330213-CRT,（2016）浙0283民初5号,civil,closed,2016-03-01\n"  # 奉化市 → 奉化区
+        "330212-CRT,（2016）浙0204民初6号,civil,closed,2016-03-01\n"  # 江东 → 鄞州
+        "330212-CRT,（2015）杭西民初字第1号,civil,closed,2015-03-01\n"  # another city's old style
+        "330212-CRT,（2021）浙021民初1号,civil,closed,2021-03-01\n",  # three-digit court code
+        encoding="utf-8",
+    )
+    result = run_import([csv], Options())
+    errors = {r["row"]: r for r in result.problems.to_dicts() if r["severity"] == "error"}
+    assert sorted(errors) == [3, 4]
+    assert errors[3]["code"] == "unknown_court" and "杭西" in errors[3]["reason_zh"]
+    assert errors[4]["code"] == "bad_case_number" and "浙021" in errors[4]["reason_en"]
