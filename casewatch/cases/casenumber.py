@@ -308,19 +308,6 @@ def polars_parse(expr):
     )
 
 
-def polars_problem(expr):
-    """Vectorised `problem()`: the English reason (String) of numbers that do not parse, else null.
-
-    Computed per distinct number, so a column of a million numbers with a few shapes is cheap."""
-    import polars as pl
-
-    def reason(value):
-        found = problem(value) if value is not None else None
-        return f"{found[1]} / {found[2]}" if found else None
-
-    return expr.map_elements(reason, return_dtype=pl.String, skip_nulls=True)
-
-
 def polars_year_hint(expr):
     """Vectorised `year_hint()` (Int64, null when there is no bracketed plausible year)."""
     import polars as pl
