@@ -9,7 +9,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from casewatch.core.choices import Action
 from casewatch.core.services import get_scoped_or_404
 from casewatch.deadlines import services
-from casewatch.deadlines.models import CaseDeadline
+from casewatch.deadlines.models import CaseDeadline, CustodyState
 
 router = Router(tags=["deadlines"])
 
@@ -73,6 +73,52 @@ def case_deadline(request, case_id: int):
             for s in steps
         ],
     }
+
+
+class CustodyOut(Schema):
+    """One person's custody chain (the person's identifier masked; reveal is a page action)."""
+
+    person: str
+    case_id: int | None
+    unit_code: str
+    case_number: str
+    stage: str
+    stage_label: str
+    stage_started: dt.date | None
+    basis_until: dt.date | None
+    in_custody: bool
+    days_left: int | None
+    gap_days: int
+    detained_on: dt.date | None
+    as_of: dt.date
+
+    @staticmethod
+    def resolve_person(obj):
+        from casewatch.deadlines.views import mask_person
+
+        return mask_person(obj.person)
+
+    @staticmethod
+    def resolve_unit_code(obj):
+        return obj.unit_id
+
+    @staticmethod
+    def resolve_stage_label(obj):
+        from casewatch.deadlines.labels import stage
+
+        return stage(obj.stage)
+
+
+@router.get("/custody", response=list[CustodyOut])
+@paginate(LimitOffsetPagination)
+def list_custody(request, gap_only: bool = False, in_custody: bool | None = None):
+    """Custody chains in the caller's scope; ``gap_only``: persons held without a legal basis."""
+    qs = CustodyState.objects.restrict(request.auth, Action.VIEW).order_by("-gap_days", "days_left", "id")
+    if gap_only:
+        qs = qs.filter(gap_days__gt=0)
+    if in_custody is not None:
+        qs = qs.filter(in_custody=in_custody)
+    return qs
 
 
 router.add_router("", import_module("casewatch.deadlines.api_measures").router)

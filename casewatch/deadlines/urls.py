@@ -12,6 +12,7 @@ urlpatterns = [
     path("settings/", views.settings_page, name="settings"),
     path("refresh/", views.refresh, name="refresh"),
     path("escalations/", views.escalations, name="escalations"),
+    path("custody/", views.custody_list, name="custody_list"),
     path("tokens/", views.token_list, name="token_list"),
     path("display/<str:token>/", views.display, name="display"),
 ]

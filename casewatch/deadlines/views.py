@@ -23,9 +23,10 @@ from casewatch.core.exports import xlsx_response
 from casewatch.core.models import Unit
 from casewatch.core.permissions import user_can
 from casewatch.core.services import get_scoped_or_404, record_export
-from casewatch.deadlines import services
+from casewatch.deadlines import labels, services
 from casewatch.deadlines.choices import Light
-from casewatch.deadlines.models import CaseDeadline, DisplayToken, LightRule
+from casewatch.deadlines.forms import LightRuleForm
+from casewatch.deadlines.models import CaseDeadline, CustodyState, DisplayToken, LightRule
 
 SORTS = {
     "days_left": ("days_left", "case_number"),
@@ -59,7 +60,10 @@ def deadline_list(request):
     sort = request.GET.get("sort", "days_left")
     qs = qs.order_by(*SORTS.get(sort, SORTS["days_left"]))
     counts = dict(qs.order_by().values_list("light").annotate(n=Count("pk")))
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = Paginator(qs.select_related("unit__parent"), 50).get_page(request.GET.get("page"))
+    for d in page:
+        d.unit_label = labels.unit_name(d.unit)
+        d.case_type_label = labels.case_type(d.case_type)
     return render(
         request,
         "deadlines/deadline_list.html",
@@ -82,6 +86,11 @@ def case_panel(request, pk: int):
     case = get_scoped_or_404(request.user, Case.objects.select_related("unit"), Action.VIEW, pk=pk)
     as_of = _date(request.GET.get("as_of"), timezone.localdate())
     state, steps = services.case_panel(case, as_of)
+    for step in steps:
+        step.details = labels.step_details(step.data)
+        step.shown = labels.step_value(step.value)
+    state["light_label"] = labels.light(state.get("light"))
+    state["step_label"] = labels.step(state.get("escalation_step"))
     stored = CaseDeadline.objects.filter(case_id=case.pk).first()
     return render(
         request,
@@ -136,33 +145,54 @@ def performance(request):
 
 @login_required
 def settings_page(request):
+    """Light rules: the active ones, a Django form for a new version (errors by field), the ladder."""
     services.require(request.user, Action.VIEW)
+    form = LightRuleForm(request.POST or None)
     if request.method == "POST":
-        try:
-            services.save_light_rule(
-                request.user,
-                request.POST.get("case_type", ""),
-                yellow_share_num=int(request.POST["yellow_share_num"]),
-                yellow_share_den=int(request.POST["yellow_share_den"]),
-                yellow_days_left=int(request.POST["yellow_days_left"]),
-                red_days_left=int(request.POST["red_days_left"]),
-                long_pending_months=request.POST.get("long_pending_months", "12,18,24,36"),
-                note=request.POST.get("note", "")[:200],
-            )
-        except (KeyError, ValueError, ValidationError) as exc:
-            messages.error(request, _("Not saved: %(error)s") % {"error": exc})
-        else:
-            messages.success(request, _("A new version of the light rule is active."))
-        return redirect("deadlines:settings")
+        services.require(request.user, Action.SUPERVISE)
+        if form.is_valid():
+            try:
+                services.save_light_rule(request.user, form.cleaned_data["case_type"], **form.values())
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("A new version of the light rule is active."))
+                return redirect("deadlines:settings")
+    lights = [
+        {
+            "case_type": labels.case_type(c.case_type) if c.case_type else _("Every case type (default)"),
+            "share": f"{c.yellow_share_num}/{c.yellow_share_den}",
+            "yellow_days_left": c.yellow_days_left,
+            "red_days_left": c.red_days_left,
+            "months": "、".join(str(m) for m in c.long_pending_months),
+        }
+        for c in services.light_configs()
+    ]
+    history = [
+        {
+            "case_type": labels.case_type(r.case_type) if r.case_type else _("Every case type (default)"),
+            "version": r.version,
+            "created_at": r.created_at,
+            "by": (r.created_by.get_full_name() or r.created_by.username) if r.created_by_id else "",
+            "active": r.active,
+            "note": r.note,
+        }
+        for r in LightRule.objects.select_related("created_by")[:50]
+    ]
+    ladder = [
+        {"step": labels.step(s.step), "days": s.min_overdue_days, "listed": s.listed}
+        for s in services.ladder()
+    ]
     return render(
         request,
         "deadlines/settings.html",
         {
-            "lights": services.light_configs(),
-            "history": LightRule.objects.all()[:50],
-            "ladder": services.ladder(),
+            "form": form,
+            "lights": lights,
+            "history": history,
+            "ladder": ladder,
             "points": services.points(),
-            "case_types": CASE_TYPES,
+            "can_supervise": user_can(request.user, Action.SUPERVISE),
         },
     )
 
@@ -287,3 +317,42 @@ def display(request, token: str):
     response["X-Robots-Tag"] = "noindex"
     response["Cache-Control"] = "no-store"
     return response
+
+
+@login_required
+def custody_list(request):
+    """Persons in custody or held past their legal basis (custody chain), scoped; names masked."""
+    services.require(request.user, Action.VIEW)
+    qs = CustodyState.objects.restrict(request.user, Action.VIEW).select_related("unit__parent")
+    only = request.GET.get("only", "")
+    if only == "gap":
+        qs = qs.filter(gap_days__gt=0)
+    elif only == "in_custody":
+        qs = qs.filter(in_custody=True)
+    qs = qs.order_by("-gap_days", "days_left", "case_number")
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    for c in page:
+        c.unit_label = labels.unit_name(c.unit)
+        c.stage_label = labels.stage(c.stage)
+        c.person_masked = mask_person(c.person)
+    return render(
+        request,
+        "deadlines/custody_list.html",
+        {
+            "page": page,
+            "only": only,
+            "counts": {
+                "all": qs.count(),
+                "gap": qs.filter(gap_days__gt=0).count(),
+                "in_custody": qs.filter(in_custody=True).count(),
+            },
+            **_as_of_context(),
+        },
+    )
+
+
+def mask_person(value: str) -> str:
+    """A person's identifier in the custody chain, masked like an ID number (first 4, last 4)."""
+    from casewatch.core.masking import mask_id_number
+
+    return mask_id_number(value) if value and len(value) > 8 else "****"
