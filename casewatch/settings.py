@@ -77,7 +77,8 @@ SECURE_SSL_REDIRECT = TLS and env_bool("CASEWATCH_SSL_REDIRECT", True)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 SECURE_HSTS_SECONDS = int(os.environ.get("CASEWATCH_HSTS_SECONDS", "31536000")) if TLS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("CASEWATCH_HSTS_SUBDOMAINS", True)
-SECURE_HSTS_PRELOAD = env_bool("CASEWATCH_HSTS_PRELOAD")
+# `preload` only allows the host to be submitted to browsers' preload lists; it submits nothing.
+SECURE_HSTS_PRELOAD = env_bool("CASEWATCH_HSTS_PRELOAD", True)
 
 # Content-Security-Policy (casewatch.core.middleware.SecurityHeadersMiddleware): scripts only from
 # our own origin, never inline; no framing; no plug-ins. Styles still allow inline `style=`

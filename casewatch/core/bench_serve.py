@@ -19,6 +19,7 @@ import socket
 import subprocess
 import sys
 import sysconfig
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -104,12 +105,14 @@ def run_one(server: str, opts) -> dict:
 
     port = _free_port()
     cmd, env = _command(server, port, opts)
-    proc = subprocess.Popen(
-        cmd, env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
-    )
+    # The server's own log goes to a file: a pipe nobody reads would fill and stall the server.
+    log = tempfile.NamedTemporaryFile(prefix=f"cw-bench-{server}-", suffix=".log", delete=False)  # noqa: SIM115
+    proc = subprocess.Popen(cmd, env=env, cwd=REPO, stdout=log, stderr=log, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     try:
         _wait(url, proc)
+        for _ in range(20):  # every worker process booted and warm before the clock starts
+            _wait(url, proc)
         report = loadtest.run(url, n=opts["n"], concurrency=opts["concurrency"], batch=opts["batch"])
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
@@ -118,7 +121,9 @@ def run_one(server: str, opts) -> dict:
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
+        log.close()
     report["server"] = server
+    report["log"] = log.name
     return report
 
 
@@ -152,9 +157,20 @@ def serve_handler(command, opts: dict) -> None:
 
     servers = [s.strip() for s in opts["servers"].split(",") if s.strip()]
     reports = []
+    failed = []
     for server in servers:
         command.stdout.write(f"measuring {server} …")
         command.stdout.flush()
-        reports.append(run_one(server, opts))
+        try:
+            report = run_one(server, opts)
+        except Exception as exc:  # one server failing must not lose the others' figures
+            failed.append(f"{server}: {type(exc).__name__}: {exc}")
+            command.stdout.write(f"  {server} failed: {exc}")
+            continue
+        reports.append(report)
+        command.stdout.write(format_table([report], opts).splitlines()[2])
+        command.stdout.flush()
     command.stdout.write(f"database: {connection.vendor}")
     command.stdout.write(format_table(reports, opts))
+    for line in failed:
+        command.stdout.write(f"not measured: {line}")

@@ -23,7 +23,8 @@ FLUSH_EVERY = 2.0
 _lock = threading.Lock()
 _requests: dict[tuple[str, str, str], int] = defaultdict(int)
 _durations: dict[str, list[float]] = {}  # route -> [bucket counts..., +Inf count, sum]
-_last_flush = 0.0
+_dirty = False
+_flusher_pid: int | None = None
 
 
 def metrics_dir() -> Path:
@@ -43,7 +44,7 @@ def route_of(request) -> str:
 
 def observe_request(method: str, route: str, status: int, seconds: float) -> None:
     """Count one request (called by RequestContextMiddleware)."""
-    global _last_flush
+    global _dirty
     method = method if method in {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"} else "OTHER"
     with _lock:
         _requests[(method, route, f"{status // 100}xx")] += 1
@@ -55,12 +56,33 @@ def observe_request(method: str, route: str, status: int, seconds: float) -> Non
                 row[i] += 1
         row[len(BUCKETS)] += 1
         row[len(BUCKETS) + 1] += seconds
-        now = time.monotonic()
-        due = now - _last_flush >= FLUSH_EVERY
-        if due:
-            _last_flush = now
-    if due:
-        flush()
+        _dirty = True
+    _ensure_flusher()
+
+
+def _ensure_flusher() -> None:
+    """One daemon thread per process writes the totals every FLUSH_EVERY seconds when they changed."""
+    global _flusher_pid
+    if _flusher_pid == os.getpid():
+        return
+    with _lock:
+        if _flusher_pid == os.getpid():
+            return
+        _flusher_pid = os.getpid()
+
+    def loop():
+        global _dirty
+        while True:
+            time.sleep(FLUSH_EVERY)
+            if _dirty:
+                _dirty = False
+                try:
+                    flush()
+                except OSError:
+                    _dirty = True
+
+    threading.Thread(target=loop, name="casewatch-metrics", daemon=True).start()
+    flush()
 
 
 def flush() -> None:
