@@ -28,6 +28,8 @@ echo "computing deadlines, lights and escalations …"
 $CW deadlines-refresh --as-of 2026-09-30 --as-user city_supervisor > /dev/null
 echo "scanning for false-litigation rings …"
 $CW falselit-scan > /dev/null
+echo "filling the seized-property centres (planted violations in var/property-demo-truth.json) …"
+$CW property-demo
 echo "loading survey instruments and the pilot's responses …"
 $CW surveys-instruments > /dev/null
 $CW surveys-demo > /dev/null

@@ -61,13 +61,13 @@ def _ago(days_expr: str, hours: int = 0) -> str:
     """now − days_expr days + hours, as a timestamp expression of the dialect."""
     if _pg():
         return f"(now() - ({days_expr}) * interval '1 day' + interval '{int(hours)} hours')"
-    return f"datetime('now', '-' || ({days_expr}) || ' days', '+{int(hours)} hours')"
+    return f"datetime('now', printf('%+d days', -({days_expr})), '+{int(hours)} hours')"
 
 
 def _day(days_expr: str) -> str:
     if _pg():
         return f"(current_date + ({days_expr}))"
-    return f"date('now', ({days_expr}) || ' days')"
+    return f"date('now', printf('%+d days', {days_expr}))"
 
 
 def _check_sql(body: str) -> str:
@@ -113,8 +113,7 @@ def load(n: int, events: int, out) -> dict:
         .values_list("pk", flat=True)
     )
     account = Location.objects.get(code="330212-ACC").pk
-    lo_zone, lo_other = min(zone_bins), min(other_bins)
-    assert zone_bins == list(range(lo_zone, lo_zone + len(zone_bins)))
+    lo_other = "(SELECT b.id FROM bench_other_bins b WHERE b.k = 0)"
     body = f"'330212' || substr(CAST({10_000_000 + SERIAL0} + i AS TEXT), 2, 7)"
     code = f"'CW330212-' || substr(CAST({10_000_000 + SERIAL0} + i AS TEXT), 2, 7) || {_check_sql(body)}"
     r = "((i * 37) % 100)"
@@ -125,8 +124,9 @@ def load(n: int, events: int, out) -> dict:
     )
     cash = f"(NOT {zone} AND i % 50 = 0 AND {r} >= 18)"
     location = (
-        f"CASE WHEN {zone} THEN {lo_zone} + i % {len(zone_bins)} WHEN {r} < 18 THEN NULL "
-        f"WHEN {cash} THEN {account} ELSE {lo_other} + i % {len(other_bins)} END"
+        f"CASE WHEN {zone} THEN (SELECT b.id FROM bench_zone_bins b WHERE b.k = i % {len(zone_bins)}) "
+        f"WHEN {r} < 18 THEN NULL WHEN {cash} THEN {account} "
+        f"ELSE (SELECT b.id FROM bench_other_bins b WHERE b.k = i % {len(other_bins)}) END"
     )
     holder = (
         f"CASE WHEN {zone} THEN '' WHEN {r} < 5 THEN '办案民警 张警官' WHEN {r} < 8 THEN '借用人 李警官（刑侦大队）' "
@@ -143,6 +143,11 @@ def load(n: int, events: int, out) -> dict:
     true = "true" if _pg() else "1"
     now = "now()" if _pg() else "datetime('now')"
     with transaction.atomic(), connection.cursor() as cur:
+        # bin lookup tables (bins are not numbered contiguously): k -> location id
+        for table, bins in (("bench_zone_bins", zone_bins), ("bench_other_bins", other_bins)):
+            cur.execute(f"DROP TABLE IF EXISTS {table}")
+            cur.execute(f"CREATE TEMPORARY TABLE {table} (k INTEGER PRIMARY KEY, id INTEGER NOT NULL)")
+            cur.executemany(f"INSERT INTO {table} (k, id) VALUES (%s, %s)", list(enumerate(bins)))
         cur.execute(
             "INSERT INTO property_item (code, case_id, centre_code, measure, category, name, features, quantity, value, "
             "appraisal, legal_document, owner_name, owner_id_number, owner_phone, relevant, seized_at, seized_by, "
@@ -457,10 +462,10 @@ def _reconcile(user) -> dict:
     with transaction.atomic(), connection.cursor() as cur:
         cur.execute(
             "INSERT INTO property_inventoryscan (inventory_id, code, item_id, location_id, at) "
-            "SELECT e.inventory_id, i.code, e.item_id, CASE WHEN e.item_id % 2500 = 1 THEN "
+            "SELECT e.inventory_id, i.code, e.item_id, CASE WHEN e.item_id %% 2500 = 1 THEN "
             "(SELECT min(id) FROM property_location WHERE code LIKE '330212-W1-C-%%' AND kind = 'bin') "
             "ELSE e.location_id END, i.seized_at FROM property_inventoryexpected e JOIN property_item i "
-            "ON i.id = e.item_id WHERE e.inventory_id = %s AND e.item_id % 4000 <> 7",
+            "ON i.id = e.item_id WHERE e.inventory_id = %s AND e.item_id %% 4000 <> 7",
             [inv.pk],
         )
     t0 = time.perf_counter()
