@@ -9,6 +9,8 @@ Why: a court case's number names the court that filed it, and real numbers come 
   with numbered divisions (民一/民二/刑二), commercial and IP divisions (商初, 知初), speed and
   simplified markers (刑速初, 民简初), bracketed sub-tribunals (（2014）闵民一（民）初字第2697号) and
   suffixes (…号之一).
+* The sequence of several documents of one case in the old style, …初字第1-2号 (the part after
+  the hyphen is kept as `suffix`).
 * Full-width and half-width brackets (（）〔〕［］【】) and digits, and spaces anywhere.
 
 One grammar (`PATTERN`) covers both styles: ``(year) court [code] division [number] [(sub-tribunal)]
@@ -98,7 +100,7 @@ PATTERN = re.compile(
     rf"(?P<div>{_DIV_ALT})(?P<divno>[{_NUMERALS}]{{1,2}}|[0-9])?"
     r"(?:\((?P<sub>[^0-9()]{1,4})\))?"
     rf"(?P<marker>[{MARKERS}])?(?P<stage>[{STAGES}]{{0,3}}?)"
-    r"(?P<zi>字)?(?P<di>第)?(?P<serial>[0-9]{1,7})号"
+    r"(?P<zi>字)?(?P<di>第)?(?P<serial>[0-9]{1,7})(?:-(?P<part>[0-9]{1,3}))?号"
     rf"(?P<suffix>之[{_NUMERALS}0-9]+)?$"
 )
 _YEAR_HINT = re.compile(r"\(([0-9]{4})\)")
@@ -145,7 +147,7 @@ class CaseNumber:
     division_no: str = ""  # 民一 → 一
     sub_tribunal: str = ""  # （民） in 闵民一（民）初
     marker: str = ""  # 速, 简, 小
-    suffix: str = ""  # 之一
+    suffix: str = ""  # 之一, or -2 in …初字第1-2号
 
     @property
     def historical(self) -> bool:
@@ -202,7 +204,7 @@ def parse(number: str) -> CaseNumber | None:
         "division_no": m["divno"] or "",
         "sub_tribunal": m["sub"] or "",
         "marker": m["marker"] or "",
-        "suffix": m["suffix"] or "",
+        "suffix": m["suffix"] or (f"-{m['part']}" if m["part"] else ""),
     }
     year, serial, kind = int(m["year"]), int(m["serial"]), TYPE_CODES[type_code]
     if code is not None or (court in PROVINCES and not m["zi"] and not m["di"]):
@@ -243,7 +245,7 @@ def _problem_code(text: str) -> tuple[str, str]:
         return "no_hao", text[-4:]
     if not re.search(rf"[0-9]号(之[{_NUMERALS}0-9]+)?$", text):
         return "serial", text[-4:]
-    body = re.sub(r"(字)?(第)?[0-9]+号.*$", "", text[6:])
+    body = re.sub(r"(字)?(第)?[0-9]+(-[0-9]+)?号.*$", "", text[6:])
     digits = re.match(r"^([^0-9]*)([0-9]+)(.*)$", body)
     if digits:
         prov, code, rest = digits.groups()

@@ -57,6 +57,7 @@ CASES = [
     ("（2019）浙0291民初5号", 2019, "330291", "民初", "new", ""),
     ("（2016）浙02民辖终12号", 2016, "330200", "民辖终", "new", ""),
     ("（2019）最高法民终1号", 2019, "100000", "民终", "new", ""),
+    ("（2006）甬鄞民初字第1-2号", 2006, "330212", "民初", "old", ""),  # second document of a case
 ]
 
 #: other cities' old-style numbers parse, with their court abbreviation and no division code
