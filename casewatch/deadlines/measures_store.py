@@ -5,7 +5,8 @@ The measures page used to snapshot the whole registry into DuckDB on every reque
 :func:`casewatch.analytics.measures.build_facts` once per **data version** — the count and latest
 ``updated_at`` of cases and events, and the count of units and staff — and stores it as Parquet
 under ``VAR_DIR/measures/``. A request reads that file with DuckDB, restricted to the user's scope,
-and computes the measures it asks for in a few set-based queries. The ``deadlines.measures`` job
+and computes the measures it asks for in a few set-based queries; the result is cached (Django's
+cache) under the data version, the scope and the parameters, so a repeated request costs nothing. The ``deadlines.measures`` job
 (and ``casewatch measures-refresh``) builds it ahead of the first request.
 """
 
@@ -22,6 +23,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,6 +32,7 @@ from casewatch.analytics import measures as ms
 from casewatch.core import jobs
 
 MAX_SPAN_DAYS = 366 * 30
+CACHE_SECONDS = 24 * 3600
 
 
 def store_dir() -> Path:
@@ -203,6 +206,15 @@ def compute_for(user, params: Params) -> dict:
 
     path = scope_path(user)
     facts = ensure_facts()
+    key = (
+        "casewatch.measures:"
+        + hashlib.sha256(
+            repr((facts.name, path, sorted(params.as_query().items()), params.base_month)).encode()
+        ).hexdigest()
+    )
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
     con = duckdb.connect()
     try:
         con.execute("SET enable_progress_bar = false")
@@ -231,6 +243,7 @@ def compute_for(user, params: Params) -> dict:
     finally:
         con.close()
     result["_meta"] = {"facts_version": facts.stem.removeprefix("facts-")}
+    cache.set(key, result, CACHE_SECONDS)  # keyed by data version: a change makes a new key
     return result
 
 

@@ -392,6 +392,44 @@ def start_export(request, wave_id: int, data: ExportIn):
     return Status(202, job)
 
 
+@router.post("/waves/{wave_id}/responses/import", response={201: dict, 200: dict, 422: dict})
+def import_responses(
+    request,
+    wave_id: int,
+    file: File[UploadedFile],
+    instrument_id: int,
+    unit_code: str,
+    skip_invalid: bool = False,
+    channel: str = "paper",
+):
+    """Import responses collected on paper or another platform (CSV, XLSX, KoboToolbox/ODK export).
+
+    201 with the counts and problems when stored; 422 with every problem (file, row, column, value,
+    code, reason in Chinese and English) when nothing was stored. See docs/surveys.md."""
+    from casewatch.core.models import Unit
+    from casewatch.surveys import importing
+
+    wave = _wave(request, wave_id)
+    instrument = get_scoped_or_404(request.auth, Instrument, pk=instrument_id)
+    unit = Unit.objects.filter(code=unit_code).first()
+    if unit is None:
+        raise HttpError(422, _("Unknown unit."))
+    try:
+        result = importing.import_responses(
+            request.auth,
+            wave,
+            instrument,
+            unit,
+            file.read(),
+            file.name,
+            skip_invalid=skip_invalid,
+            channel=channel,
+        )
+    except ValidationError as exc:
+        _invalid(exc)
+    return Status(201 if result.committed else 422, result.as_dict())
+
+
 # --- forums -----------------------------------------------------------------------------------
 
 

@@ -189,6 +189,9 @@ def test_facts_built_once_per_data_version(world, monkeypatch):
     params = store.parse_params({"start": "2024-01-01", "end": "2024-12-31"}, D(2024, 12, 31))
     store.compute_for(world.user("city_supervisor"), params)  # reads the stored facts only
     assert store.ensure_facts() == first
+    monkeypatch.setattr("casewatch.analytics.measures.compute", boom)
+    again = store.compute_for(world.user("city_supervisor"), params)  # the cached result
+    assert again["_meta"]["facts_version"] == first.stem.removeprefix("facts-")
     monkeypatch.undo()
     from django.utils import timezone
 

@@ -288,3 +288,20 @@ def test_upload_page_reports_and_stores(client, setup, zhenhai_user, yinzhou_use
     client.force_login(yinzhou_user)
     assert client.get(url).status_code == 404  # another district's wave
     assert client.get(link).status_code == 404
+
+
+def test_import_api(client, setup, zhenhai_user, yinzhou_user):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    instrument, wave, _unit = setup
+    url = f"/api/v1/surveys/waves/{wave.pk}/responses/import?instrument_id={instrument.pk}&unit_code=330211"
+    client.force_login(zhenhai_user)
+    bad = client.post(url, {"file": SimpleUploadedFile("k.csv", KOBO.replace(";9;na;", ";12;na;").encode())})
+    assert bad.status_code == 422 and bad.json()["stored"] == 0
+    (issue,) = [i for i in bad.json()["issues"] if i["severity"] == "error"]
+    assert (issue["row"], issue["column"], issue["code"]) == (3, "grp/a", "out_of_scale")
+    ok = client.post(url + "&skip_invalid=true", {"file": SimpleUploadedFile("k.csv", KOBO.encode())})
+    assert ok.status_code == 201 and ok.json()["stored"] == 3
+    client.force_login(yinzhou_user)
+    denied = client.post(url, {"file": SimpleUploadedFile("k.csv", KOBO.encode())})
+    assert denied.status_code == 404  # the wave is outside 鄞州's scope
