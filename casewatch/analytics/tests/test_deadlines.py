@@ -219,7 +219,13 @@ def test_measures_hand_computed():
         tiers={"civil": ((90, 75), (365, 98))},
     )
     assert m["clearance"] == [
-        {"case_type": "civil", "case_type_name": "民事审判案件", "filed": 3, "closed": 3, "rate": Decimal("100.00")}
+        {
+            "case_type": "civil",
+            "case_type_name": "民事审判案件",
+            "filed": 3,
+            "closed": 3,
+            "rate": Decimal("100.00"),
+        }
     ]
     assert m["within_limit"][0] == {
         "case_type": "civil",
