@@ -1,5 +1,5 @@
-"""False-litigation pipeline on a small generated city (5,000 cases, seed 7) and splink on
-records without identifiers."""
+"""False-litigation pipeline on a small generated city (5,000 cases, seed 7) and the
+probabilistic entity-resolution pass on records without identifiers."""
 
 import pyarrow as pa
 import pytest
@@ -66,7 +66,7 @@ def test_thresholds_are_configuration(city):
     assert not strict.lead_cases()
 
 
-def test_splink_links_records_without_identifiers():
+def test_probabilistic_pass_links_records_without_identifiers():
     people = []
     for i in range(30):
         base = {
