@@ -20,7 +20,7 @@ from casewatch.analytics import courts
 from casewatch.cases import casenumber, identifiers
 from casewatch.cases.importing import issues
 from casewatch.cases.importing.issues import row_issues
-from casewatch.cases.importing.tables import SCOPE_COLUMN, spec
+from casewatch.cases.importing.tables import ENFORCEMENT_TABLES, SCOPE_COLUMN, spec
 
 #: DE-02 (docs/rule-catalogue.md): kinds that may precede the filing date or follow the closing date.
 BEFORE_FILING_OK = ("received", "detained", "questioning_start", "questioning_end")
@@ -262,6 +262,12 @@ REFS = (
     Ref("transfers", ("from_unit_code", "from_case_number"), "cases", ("unit_code", "case_number"), "unknown_case"),
     Ref("transfers", ("to_unit_code", "to_case_number"), "cases", ("unit_code", "case_number"), "unknown_case", False),
 )  # fmt: skip
+
+#: Every enforcement table (casewatch/enforcement) belongs to a case.
+REFS += tuple(
+    Ref(t, ("unit_code", "case_number"), "cases", ("unit_code", "case_number"), "unknown_case")
+    for t in ENFORCEMENT_TABLES
+)
 
 #: canonical table -> (database table, key columns in the database) for lookups
 DB_KEYS = {
