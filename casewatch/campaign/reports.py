@@ -53,9 +53,17 @@ def detail_text(f: dict) -> str:
     for proc, t in (extra.get("tracks") or {}).items():
         parts.append(
             _("%(track)s: %(n)s cases, %(days)s days on average")
-            % {"track": proc or "—", "n": t["n"], "days": t["mean_days"]}
+            % {"track": _procedure(proc), "n": f"{t['n']:,}", "days": t["mean_days"]}
         )
     return "; ".join(parts)
+
+
+def _procedure(code: str) -> str:
+    """A procedure's name (普通程序 …) in the user's language."""
+    from casewatch.analytics.schema import PROCEDURES
+
+    zh, en = PROCEDURES.get(code, (code or "—", code or "—"))
+    return zh if _zh() else en
 
 
 def _label(f: dict) -> str:

@@ -180,3 +180,89 @@ def calibrate_losses(df: pl.DataFrame, as_of: int) -> pl.DataFrame:
         .otherwise(pl.lit(None, dtype=pl.Utf8))
     )
     return df.drop("_k", "_rc", "_rp", "_jc", "_jp")
+
+
+#: long-pending cases (pending > 12 months) at the campaign's start and at its as-of day: −67.52 %
+LONG_PENDING_START, LONG_PENDING_END = 117, 38
+
+
+def long_pending(ctx) -> None:
+    """Civil cases suspended while they wait for another case (民事诉讼法 第153条), filed in 2024.
+
+    All ``LONG_PENDING_START`` are pending for more than 12 months when the campaign starts (1 January
+    of the as-of year); the supervision campaign gets ``START − END`` of them resumed and decided
+    between January and August, so ``LONG_PENDING_END`` remain at the as-of day: (38 − 117) ÷ 117 =
+    −67.52 %. The suspension stops the legal clock (an excluded period), so no time-limit rule fires:
+    each case used about 20 days before suspension and 30–50 days after resumption of its 6 months.
+    Built only in a city of at least 20,000 cases (where nothing else is pending that long), with
+    values derived from the case id (no random draws beyond the new parties).
+    """
+    from casewatch.demo import reference as ref
+    from casewatch.demo.context import DAY, HOUR, day_of, ev
+
+    if ctx.n_cases < 20_000:
+        return
+    year = (EPOCH + dt.timedelta(days=ctx.as_of)).year
+    n = LONG_PENDING_START
+    df = pl.DataFrame({"matter": ctx.new_matters(n), "cid": ctx.new_cids(n)})
+    k = pl.col("cid").hash(seed=153)
+    districts = pl.Series(ref.DISTRICT_CODES)
+    df = df.with_columns(_k=k).with_columns(
+        district=pl.lit(districts).gather((pl.col("_k") % len(districts)).cast(pl.Int64)),
+        filed=day_of(dt.date(year - 2, 2, 1)) + (pl.col("_k") % 300).cast(pl.Int64),
+        _r=pl.col("_k").rank("ordinal"),
+    )
+    resumed = pl.col("_r") <= LONG_PENDING_START - LONG_PENDING_END
+    df = df.with_columns(
+        unit=pl.concat_str("district", pl.lit("-CRT-MS1")),
+        received=pl.col("filed") - 2,
+        served=pl.col("filed") + 3,
+        suspended=pl.col("filed") + 15 + (pl.col("_k") % 10).cast(pl.Int64),
+        resumed_day=pl.when(resumed).then(day_of(dt.date(year, 1, 10)) + (pl.col("_k") % 180).cast(pl.Int64)),
+    )
+    df = df.with_columns(
+        hearing=pl.col("resumed_day") + 15,
+        close=pl.col("resumed_day") + 30 + (pl.col("_k") % 20).cast(pl.Int64),
+    )
+    df = df.with_columns(
+        status=pl.when(resumed).then(pl.lit("closed")).otherwise(pl.lit("suspended")),
+        closed=pl.col("close"),
+        outcome=pl.when(resumed).then(pl.lit("judgment")),
+        plaintiff=ctx.fresh(df, pl.col("cid").is_not_null()),
+        defendant=ctx.fresh(df, pl.col("cid").is_not_null()),
+        claim_cents=(200_000 + (pl.col("_k") % 800_000)).cast(pl.Int64) * 100,
+    )
+    ctx.add_cases(
+        df.with_columns(
+            type=pl.lit("civil"),
+            numtype=pl.lit("民初"),
+            instance=pl.lit(1),
+            procedure=pl.lit("ordinary"),
+            cause_code=pl.lit("MS084"),
+            cause_name=pl.lit("买卖合同纠纷"),
+        )
+    )
+    ctx.add_matters(
+        df.select(
+            "matter",
+            pl.lit("civil").alias("kind"),
+            pl.col("received").alias("opened"),
+            pl.col("plaintiff").alias("title_a"),
+            pl.col("defendant").alias("title_b"),
+            pl.lit("买卖合同纠纷").alias("title_text"),
+            pl.lit("civil").alias("title_tpl"),
+        )
+    )
+    ctx.add_parties(
+        df.select("cid", pl.col("plaintiff").alias("pid"), pl.lit("plaintiff").alias("role")),
+        df.select("cid", pl.col("defendant").alias("pid"), pl.lit("defendant").alias("role")),
+    )
+    ctx.add_events(
+        ev(df, "filed", pl.col("filed") * DAY + 9 * HOUR),
+        ev(df, "complaint_served", pl.col("served") * DAY + 10 * HOUR),
+        ev(df, "suspended", pl.col("suspended") * DAY + 15 * HOUR),
+        ev(df, "resumed", pl.col("resumed_day") * DAY + 9 * HOUR),
+        ev(df, "hearing", pl.col("hearing") * DAY + 9 * HOUR),
+        ev(df, "judgment_pronounced", pl.when(resumed).then(pl.col("close") * DAY + 15 * HOUR)),
+        ev(df, "closed", pl.when(resumed).then(pl.col("close") * DAY + 17 * HOUR + 1_800)),
+    )

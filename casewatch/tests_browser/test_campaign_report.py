@@ -47,8 +47,8 @@ def _log_in(page, username):
     page.goto("/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(lambda url: "/login/" not in url)
+    with page.expect_navigation():
+        page.click("main button[type=submit]")
 
 
 def _freeze(page, unit_code):
