@@ -144,7 +144,8 @@ def scan(request, payload: ScanIn):
 @router.get("/dashboard")
 def dashboard_figures(request, centre: str = ""):
     services.require(request.auth, Action.VIEW)
-    fig = dashboard.figures(request.auth, centre)
+    fig = dict(dashboard.cached_figures(request.auth, centre))
+    fig.pop("computed_at", None)
     fig["overdue"] = [{**r, "due_on": r["due_on"].isoformat()} for r in fig["overdue"]]
     for key in ("by_status", "by_category", "by_agency"):
         for row in fig[key]:

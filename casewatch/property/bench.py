@@ -149,12 +149,12 @@ def load(n: int, events: int, out) -> dict:
             cur.execute(f"CREATE TEMPORARY TABLE {table} (k INTEGER PRIMARY KEY, id INTEGER NOT NULL)")
             cur.executemany(f"INSERT INTO {table} (k, id) VALUES (%s, %s)", list(enumerate(bins)))
         cur.execute(
-            "INSERT INTO property_item (code, case_id, centre_code, measure, category, name, features, quantity, value, "
+            "INSERT INTO property_item (code, case_id, case_unit_code, centre_code, measure, category, name, features, quantity, value, "
             "appraisal, legal_document, owner_name, owner_id_number, owner_phone, relevant, seized_at, seized_by, "
             "handed_over_at, status, custody_unit_code, custody_document, location_id, holder, deposit_ref, "
             "freeze_until, judgment_effective_on, judgment_ref, claim_notice_on, claim_by_court, disposed_at, "
             "receipt_sent_on, updated_at) "
-            f"SELECT {code}, {case.pk}, '330212-PSB-CW', CASE WHEN i % 97 = 0 THEN 'freeze' ELSE 'seizure' END, "
+            f"SELECT {code}, {case.pk}, '{case.unit_id}', '330212-PSB-CW', CASE WHEN i % 97 = 0 THEN 'freeze' ELSE 'seizure' END, "
             f"{category}, '基准物品 ' || i, '', 1, (i % 5000) * 10, '', '扣押决定书（基准）', '王某', '', '', "
             f"CASE WHEN i % 200 = 0 THEN {false} ELSE {true} END, {seized}, 'T-PSB-0001', {handed}, {status}, "
             f"{custody}, '', {location}, {holder}, CASE WHEN {cash} AND i % 1000 <> 0 THEN 'ZH' || i ELSE '' END, "
@@ -394,9 +394,12 @@ def bench_property(opts: dict, out) -> dict:
             n_, v_ = counts.get(key, (0, 0))
             counts[key] = (n_ + 1, v_ + (value or 0))
     results["dashboard_baseline_ms"] = (time.perf_counter() - t0) * 1000
-    t0 = time.perf_counter()
-    dashboard.figures(user)
-    results["dashboard_in_process_ms"] = (time.perf_counter() - t0) * 1000
+    cold = []
+    for _k in range(3):
+        t0 = time.perf_counter()
+        dashboard.figures(user)
+        cold.append((time.perf_counter() - t0) * 1000)
+    results["dashboard_in_process_ms"] = max(cold)
     from casewatch.property.models import PlaceEntry
 
     item = Item.objects.filter(code=codes[0]).first()
@@ -498,7 +501,7 @@ def _print(out, n, r) -> None:
             f"Python over all rows {r['dashboard_baseline_ms']:,.0f} ms",
         ),
         (
-            "  in-process figures (ms)",
+            "  figures computed, not cached (max of 3, ms)",
             f"{r['dashboard_in_process_ms']:.0f}",
             f"{d['queries'][1]} queries per page",
         ),

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Measure(models.TextChoices):
@@ -20,7 +21,7 @@ class Category(models.TextChoices):
     VEHICLE = "vehicle", _("Vehicle")
     PHONE = "phone", _("Phone or electronics")
     VALUABLES = "valuables", _("Jewellery or other valuables")
-    DOCUMENT = "document", _("Documents")
+    DOCUMENT = "document", pgettext_lazy("property", "Documents")
     CONTRABAND = "contraband", _("Drugs or contraband")
     REAL_ESTATE = "real_estate", _("Real estate (recorded only)")
     OTHER = "other", _("Other")
@@ -84,7 +85,7 @@ class PlaceKind(models.TextChoices):
     CHECK_IN = "check_in", _("Checked in")
     MOVE = "move", _("Moved")
     LEND = "lend", _("Lent out")
-    RETURN = "return", _("Returned")
+    RETURN = "return", pgettext_lazy("property", "Returned")
     CHECK_OUT = "check_out", _("Checked out")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
@@ -12,6 +13,35 @@ from casewatch.property import choices as C
 from casewatch.property.models import Alert, Item, Location
 
 AGE_BUCKETS = ((0, 30), (30, 90), (90, 180), (180, 365), (365, None))
+
+
+CACHE_SECONDS = 300
+
+
+def cached_figures(user, centre: str = "") -> dict:
+    """`figures`, cached per scope and centre until any item or alert changes (or 5 minutes pass).
+
+    The key holds the newest ``Item.updated_at`` and ``Alert.refreshed_at`` (two index look-ups), so
+    a check-in, a move or an alert refresh shows on the next request; the page says when the figures
+    were computed.
+    """
+    from django.core.cache import cache
+    from django.db.models import Max
+
+    from casewatch.core.querysets import scope_path
+
+    stamp = (
+        Item.objects.aggregate(m=Max("updated_at"))["m"],
+        Alert.objects.aggregate(m=Max("refreshed_at"))["m"],
+    )
+    raw = "|".join(str(x) for x in (scope_path(user), user.role, centre, *stamp))
+    key = "property:dashboard:" + hashlib.sha1(raw.encode(), usedforsecurity=False).hexdigest()
+    fig = cache.get(key)
+    if fig is None:
+        fig = figures(user, centre)
+        fig["computed_at"] = timezone.now()
+        cache.set(key, fig, CACHE_SECONDS)
+    return fig
 
 
 def figures(user, centre: str = "") -> dict:

@@ -198,6 +198,7 @@ def fill(*, seed: int = 2026, now: dt.datetime | None = None, out=None) -> dict:
                 code=item_code(district, serial[centre]),
                 source_item_id=r["pk"],
                 case_id=r["case_id"],
+                case_unit_id=r["case__unit__code"],
                 matter_id=r["case__matter_id"],
                 centre_id=centre,
                 measure=measure,

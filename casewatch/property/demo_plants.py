@@ -27,6 +27,7 @@ def _fresh(case, n0: int, seized_at: dt.datetime, name: str, category: str, valu
     item = Item.objects.create(
         code=item_code("330212", serial),
         case=case,
+        case_unit_id=case.unit_id,
         matter_id=case.matter_id,
         centre_id=CENTRE,
         measure=C.Measure.SEIZURE,

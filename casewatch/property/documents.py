@@ -14,6 +14,7 @@ from pathlib import Path
 import segno
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 #: label size in millimetres and the A4 sheet's grid (4 columns × 9 rows, 5 mm side and 13.5 mm top margins)
 LABEL_W, LABEL_H = 50.0, 30.0
@@ -98,7 +99,7 @@ def _handover_rows(handover):
 def _handover_header():
     return [
         _("No."),
-        _("Code"),
+        pgettext("property", "Code"),
         _("Name"),
         _("Category"),
         _("Quantity"),
@@ -198,7 +199,9 @@ def inventory_docx(inv, found: dict, number: str) -> bytes:
             doc.add_paragraph(f"{label}: {result[key]}")
     table = doc.add_table(rows=1, cols=3)
     table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, (_("Kind"), _("Code"), _("Name")), strict=True):
+    for cell, text in zip(
+        table.rows[0].cells, (_("Kind"), pgettext("property", "Code"), _("Name")), strict=True
+    ):
         cell.text = text
     for kind, code, name in found:
         cells = table.add_row().cells

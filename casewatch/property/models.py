@@ -66,11 +66,10 @@ class ItemQuerySet(RestrictedQuerySet):
             return self.none()
         if path == "/":
             return self
-        return self.filter(
-            Q(centre__path__startswith=path)
-            | Q(custody_unit__path__startswith=path)
-            | Q(case__unit__path__startswith=path)
-        )
+        # the scope's units first (a few hundred codes at most), then three indexed columns of the
+        # item itself: no join per row, so the gate stays cheap at a million items
+        codes = list(Unit.objects.filter(path__startswith=path).values_list("code", flat=True))
+        return self.filter(Q(centre_id__in=codes) | Q(custody_unit_id__in=codes) | Q(case_unit_id__in=codes))
 
     def held(self):
         return self.filter(status__in=C.HELD)
@@ -101,6 +100,15 @@ class Item(ChangeLoggedModel):
     )
     centre = models.ForeignKey(
         Unit, to_field="code", db_column="centre_code", on_delete=models.PROTECT, related_name="+"
+    )
+    case_unit = models.ForeignKey(
+        Unit,
+        to_field="code",
+        db_column="case_unit_code",
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("The case's unit, copied from the case so the scope gate needs no join."),
     )
     measure = models.CharField(_("measure"), max_length=20, choices=C.Measure.choices)
     category = models.CharField(_("category"), max_length=20, choices=C.Category.choices)
@@ -143,7 +151,7 @@ class Item(ChangeLoggedModel):
     claim_by_court = models.BooleanField(_("court notice (1 year)"), default=False)
     disposed_at = models.DateTimeField(_("disposed at"), null=True, blank=True)
     receipt_sent_on = models.DateField(_("receipt (回执) sent on"), null=True, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     objects = ItemQuerySet.as_manager()
     scope_field = "centre"
@@ -153,7 +161,12 @@ class Item(ChangeLoggedModel):
         ordering = ["code"]
         verbose_name = _("centre item")
         verbose_name_plural = _("centre items")
-        indexes = [models.Index(fields=["centre", "status"]), models.Index(fields=["case", "status"])]
+        indexes = [
+            models.Index(fields=["centre", "status"]),
+            models.Index(fields=["case", "status"]),
+            models.Index(fields=["custody_unit", "status"]),
+            models.Index(fields=["case_unit", "status"]),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=(Q(location__isnull=False) & Q(holder=""))

@@ -41,29 +41,42 @@ def start(
     qs = Item.objects.filter(centre=centre, status=C.ItemStatus.IN_STORE)
     if zone is not None:
         qs = qs.filter(location__path__startswith=zone.path)
-    pairs = list(qs.values_list("pk", "location_id"))
     seed = seed if seed is not None else random.SystemRandom().randrange(1, 2**31)
-    n = len(pairs) if mode == C.InventoryMode.FULL else sample_size(len(pairs))
-    chosen = pairs if mode == C.InventoryMode.FULL else random.Random(seed).sample(sorted(pairs), n)
     with transaction.atomic():
+        population = qs.count()
+        n = population if mode == C.InventoryMode.FULL else sample_size(population)
         inv = Inventory.objects.create(
             centre=centre,
             zone=zone,
             mode=mode,
             reason=reason[:200],
-            population=len(pairs),
+            population=population,
             sample_size=n,
             seed=seed,
             status=C.InventoryStatus.OPEN,
             started_by=user,
             started_at=timezone.now(),
         )
-        InventoryExpected.objects.bulk_create(
-            [InventoryExpected(inventory=inv, item_id=i, location_id=loc) for i, loc in chosen],
-            batch_size=5000,
-        )
+        if mode == C.InventoryMode.FULL:
+            # one INSERT … SELECT: the whole zone as it stands on record now
+            sql, params = qs.values("pk", "location_id").query.sql_with_params()
+            with connection.cursor() as cur:
+                cur.execute(
+                    "INSERT INTO property_inventoryexpected (inventory_id, item_id, location_id) "  # noqa: S608 - Django-compiled SQL
+                    f"SELECT %s, t.id, t.location_id FROM ({sql}) AS t",
+                    [inv.pk, *params],
+                )
+        else:
+            pairs = sorted(qs.values_list("pk", "location_id"))
+            InventoryExpected.objects.bulk_create(
+                [
+                    InventoryExpected(inventory=inv, item_id=i, location_id=loc)
+                    for i, loc in random.Random(seed).sample(pairs, n)
+                ],
+                batch_size=5000,
+            )
         audit.record(
-            AuditAction.CREATE, inv, user=user, message=f"inventory {mode}: {n} of {len(pairs)} items"
+            AuditAction.CREATE, inv, user=user, message=f"inventory {mode}: {n} of {population} items"
         )
     return inv
 

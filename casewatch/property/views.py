@@ -33,7 +33,7 @@ def _centres(user):
 def dashboard(request):
     services.require(request.user, Action.VIEW)
     centre = request.GET.get("centre", "")
-    fig = dash.figures(request.user, centre)
+    fig = dash.cached_figures(request.user, centre)
     return render(
         request,
         "property/dashboard.html",

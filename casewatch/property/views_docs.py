@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from casewatch.core.choices import Action
 from casewatch.core.exports import xlsx_response
@@ -78,11 +79,11 @@ def ledger(request):
         .order_by("code")
     )
     header = [
-        _("Code"),
+        pgettext("property", "Code"),
         _("Case number"),
         _("Name"),
         _("Category"),
-        _("Measure"),
+        _("Legal measure"),
         _("Quantity"),
         _("Value (yuan)"),
         _("Status"),

@@ -36,6 +36,7 @@ def make_item(
     item = Item.objects.create(
         code=item_code(district, code_serial),
         case=case,
+        case_unit_id=case.unit_id,
         centre_id=f"{district}-PSB-CW",
         measure="seizure",
         category=category,
