@@ -258,3 +258,20 @@ def test_table_import_accepts_recoded_courts_and_names_unknown_shapes(world, tmp
     assert sorted(errors) == [3, 4]
     assert errors[3]["code"] == "unknown_court" and "杭西" in errors[3]["reason_zh"]
     assert errors[4]["code"] == "bad_case_number" and "浙021" in errors[4]["reason_en"]
+
+
+def test_imported_judgments_reach_the_screening_engine(world, tmp_path):
+    """The rows are the canonical ones: the snapshot carries them and the DuckDB engine runs on them."""
+    from casewatch.analytics.engines.duckdb_engine import DuckDBEngine
+    from casewatch.cases.snapshot import snapshot
+
+    assert _import_folder(tmp_path, GOOD).status == "imported"
+    tables = snapshot()
+    numbers = set(tables["cases"].column("case_number").to_pylist())
+    assert "（2016）浙0283民初1500号" in numbers
+    roles = set(tables["case_parties"].column("role").to_pylist())
+    assert {"plaintiff", "defendant", "agent", "legal_rep", "accused", "defence_counsel"} <= roles
+    result = DuckDBEngine().load(tables).run(as_of=D(2025, 1, 1))
+    assert result.summary is not None
+    keys = set(result.findings.column("case_number").to_pylist()) if result.findings.num_rows else set()
+    assert keys <= numbers  # findings, if any, are about the imported cases
