@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,14 +18,21 @@ from casewatch.core.services import record_export
 from casewatch.deadlines import measures_store as store
 from casewatch.deadlines import services
 
+#: grouping of the page when opened without parameters (a submitted form always sends ``by``)
+DEFAULT_BY = ("court", "year")
+
 
 @login_required
 def measures(request):
     """Measures for a period, grouped as asked (``by=court&by=year`` …); ``?format=xlsx`` exports."""
     services.require(request.user, Action.VIEW)
     today = timezone.localdate()
+    query = request.GET
+    if not query:
+        # a bare visit: median days to disposition by year per court over the last three years
+        query = {"by": list(DEFAULT_BY), "start": dt.date(today.year - 2, 1, 1).isoformat()}
     try:
-        params = store.parse_params(request.GET, today)
+        params = store.parse_params(query, today)
     except ValueError as exc:
         messages.error(request, str(exc))
         params = store.parse_params({}, today)
@@ -58,8 +67,11 @@ def measures(request):
         for r in result["long_pending_trend"]
     ]
     labels = store.dimension_labels()
-    query = request.GET.copy()
-    query["format"] = "xlsx"
+    export_query = urlencode(
+        {**params.as_query(), "by": list(params.group_by) or [""], "format": "xlsx"}
+        | ({"base": params.base_month.isoformat()} if params.base_month else {}),
+        doseq=True,
+    )
     return render(
         request,
         "deadlines/measures.html",
@@ -69,7 +81,7 @@ def measures(request):
             "trend": trend,
             "plain": plain,
             "dimensions": [(d, labels[d], d in params.group_by) for d in ms.DIMENSIONS],
-            "xlsx_query": query.urlencode(),
+            "xlsx_query": export_query,
             "facts_version": result["_meta"]["facts_version"],
         },
     )

@@ -153,6 +153,11 @@ def test_page_groupings_names_and_bad_input(client, world):
     assert world.court_name in html and "民事审判案件" in html
     assert "<script>" not in html and " style=" not in html and "onclick" not in html
     assert "deadlines/measures.js" in html
+    bare = client.get("/deadlines/measures/").content.decode()  # default: by court and year
+    assert 'value="court" checked' in bare and 'value="year" checked' in bare and "2024年" in bare
+    assert "by=court&amp;by=year" in bare and "format=xlsx" in bare  # the export exports what is shown
+    none = client.get("/deadlines/measures/?start=2024-01-01&by=").content.decode()  # all unticked
+    assert 'value="court" checked' not in none
     bad = client.get("/deadlines/measures/?by=judge_name")
     assert bad.status_code == 200 and "by：请从" in bad.content.decode()
 
