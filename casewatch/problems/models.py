@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from casewatch.core.models import Staff, Unit
 from casewatch.core.querysets import RestrictedQuerySet
@@ -404,6 +405,21 @@ class AccountabilityRule(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def label(self) -> str:
+        """The name in the reader's language (the default triggers' names are in the catalogue;
+        a supervisor's own name is shown as written)."""
+        from django.utils.translation import gettext
+
+        return gettext(self.name) if self.name in DEFAULT_TRIGGER_NAMES else self.name
+
+
+#: names of the default triggers (created in English by migration 0002; translated on display)
+DEFAULT_TRIGGER_NAMES = (
+    gettext_noop("3 serious problems within 90 days"),
+    gettext_noop("A problem overdue by more than 30 days"),
+)
 
 
 class AccountabilityReview(models.Model):

@@ -81,13 +81,13 @@ def _summary(rule: AccountabilityRule, n: int, today: dt.date) -> str:
             "severity": severity,
             "days": rule.window_days,
             "today": today.isoformat(),
-            "rule": rule.name,
+            "rule": rule.label,
         }
     return _("%(n)d problem(s) overdue by more than %(days)d days on %(today)s (trigger: %(rule)s).") % {
         "n": n,
         "days": rule.overdue_days,
         "today": today.isoformat(),
-        "rule": rule.name,
+        "rule": rule.label,
     }
 
 
