@@ -44,6 +44,7 @@ def test_hsts_and_secure_cookies_behind_tls(client, world, settings):
     settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     settings.SECURE_HSTS_SECONDS = 31536000
     settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    settings.SECURE_HSTS_PRELOAD = True
     settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = True
     plain = client.get("/login/")
     assert "Strict-Transport-Security" not in plain  # never over plain http
@@ -51,7 +52,7 @@ def test_hsts_and_secure_cookies_behind_tls(client, world, settings):
         "/login/", {"username": "district_legal", "password": PASSWORD}, HTTP_X_FORWARDED_PROTO="https"
     )
     assert response.status_code == 302
-    assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+    assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
     assert response.cookies["sessionid"]["secure"] and response.cookies["sessionid"]["httponly"]
 
 
