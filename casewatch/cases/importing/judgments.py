@@ -230,9 +230,9 @@ def frames(rows: dict[str, list[dict]]) -> dict[str, pl.DataFrame]:
     if "parties" in out:
         out["parties"] = out["parties"].unique("party_id", keep="first", maintain_order=True)
     if "case_parties" in out:
-        out["case_parties"] = out["case_parties"].unique(
-            [*key, "party_id", "role"], keep="first", maintain_order=True
-        )
+        cp = out["case_parties"]
+        cp_key = [c for c in TABLES["case_parties"].key if c in cp.columns]  # the table's natural key
+        out["case_parties"] = cp.unique(cp_key, keep="first", maintain_order=True)
     if "documents" in out:
         out["documents"] = out["documents"].unique([*key, "doc_no"], keep="first", maintain_order=True)
     if "events" in out:
