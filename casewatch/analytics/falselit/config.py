@@ -142,6 +142,9 @@ class Config:
     # this many records is compared on the name alone (larger blocks need one more agreeing field)
     match_probability: float = 0.95
     er_name_block_max: int = 40
+    # ... and records of a name carried by at most this many records merge when they stand on the
+    # same side of suits against the same counterpart (resolve._counterpart_links)
+    er_counterpart_name_max: int = 10
 
     def as_dict(self) -> dict:
         return asdict(self)

@@ -327,6 +327,42 @@ def _candidates(con: duckdb.DuckDBPyConnection, cfg: Config) -> None:
     )
 
 
+COUNTERPART_WEIGHT = 10.0
+
+
+def _counterpart_links(con: duckdb.DuckDBPyConnection, cfg: Config, known: set) -> list[tuple]:
+    """Relational evidence the field comparison cannot see: two records of one uncommon name (at
+    most ``er_counterpart_name_max`` records in the population) on the same side of suits against
+    a counterpart of one name, with no conflicting birth
+    date or phone, are one party — a court names "苏海建" twice opposite the same plaintiff."""
+    cap = int(cfg.er_counterpart_name_max)
+    rows = con.execute(
+        f"""
+        WITH side AS (
+            SELECT cp.unit_code || '|' || cp.case_number AS ck, cp.party_id,
+                   CASE WHEN cp.role IN ('plaintiff', 'applicant') THEN 1 ELSE 2 END AS s
+            FROM case_parties cp WHERE cp.role IN ('plaintiff', 'defendant', 'applicant', 'debtor')
+        ), nb AS (SELECT kind, name_py, count(*) AS n FROM fl_pop GROUP BY ALL),
+        subj AS (SELECT e.party_id, e.kind, e.name_py, e.birth_date, e.phone_norm, e.reliable_id
+                 FROM fl_er_in e JOIN nb USING (kind, name_py) WHERE nb.n <= {cap}),
+        ctx AS (
+            SELECT DISTINCT x.party_id, x.kind, x.name_py, a.s, op.kind || ':' || op.name_py AS other
+            FROM subj x JOIN side a ON a.party_id = x.party_id
+            JOIN side b ON b.ck = a.ck AND b.s <> a.s
+            JOIN fl_pop op ON op.party_id = b.party_id
+        )
+        SELECT DISTINCT cx.party_id, cy.party_id
+        FROM ctx cx JOIN ctx cy ON cx.other = cy.other AND cx.s = cy.s AND cx.kind = cy.kind
+             AND cx.name_py = cy.name_py AND cx.party_id < cy.party_id
+        JOIN subj x ON x.party_id = cx.party_id JOIN subj y ON y.party_id = cy.party_id
+        WHERE (x.reliable_id IS NULL OR y.reliable_id IS NULL)
+          AND coalesce(x.reliable_id = y.reliable_id, true)
+          AND coalesce(x.birth_date = y.birth_date, true) AND coalesce(x.phone_norm = y.phone_norm, true)
+        """  # noqa: S608 - a number from Config
+    ).fetchall()
+    return [(a, b, COUNTERPART_WEIGHT, "name,counterpart") for a, b in rows if (a, b) not in known]
+
+
 def _probabilistic(con: duckdb.DuckDBPyConnection, cfg: Config) -> int:
     """Link records without a reliable identifier (and identified records sharing a key with them)."""
     _pinyin_table(con)
@@ -336,6 +372,7 @@ def _probabilistic(con: duckdb.DuckDBPyConnection, cfg: Config) -> int:
     links = con.execute(
         f"SELECT l, r, weight, fields FROM fl_er_pairs WHERE prob >= {float(cfg.match_probability)}"  # noqa: S608
     ).fetchall()
+    links += _counterpart_links(con, cfg, {(a, b) for a, b, _w, _f in links})
     reliable = dict(con.execute("SELECT party_id, reliable_id FROM fl_er_in").fetchall())
     rest = [r[0] for r in con.execute("SELECT party_id FROM fl_er_in WHERE reliable_id IS NULL").fetchall()]
     # an unidentified record joins the identified entity it matches best; the others form components

@@ -279,3 +279,15 @@ def test_case_risk_is_its_own_evidence_not_the_clusters():
     assert plain not in lead and quick not in lead
     scores = {r["case_key"]: r["score"] for r in res.cases.to_pylist()}
     assert scores[quick] == 0.2  # F5 alone: its own score, not the cluster's
+
+
+def test_a_party_named_twice_opposite_the_same_counterpart_is_one_party():
+    d = Docket()
+    d.person("A", "潘洋桂", id_number="330211199608221234", phone="13900001111")
+    # the defendant appears twice without ID: once with a birth date, once with an address
+    d.person("J1", "苏海建", birth_date="1966-02-07")
+    d.person("J2", "苏海建", address="镇海区新碶街道天一东路790号24幢2704室")
+    k1 = d.case(["A"], ["J1"], 10, outcome="mediation", days=5)
+    k2 = d.case(["A"], ["J2"], 300, outcome="mediation", days=5)
+    got = codes(d.run())
+    assert "F1" in got[k1] and "F1" in got[k2]
