@@ -38,6 +38,10 @@ $CW enforcement-refresh --as-of 2026-09-30 --as-user city_supervisor
 $CW enforcement-demo --as-of 2026-09-30
 echo "a year of notarisation at the notary offices …"
 $CW notary-demo > /dev/null
+echo "the campaign: tasks, warning education, norms, research topics, key cases, listed leads …"
+$CW campaign-demo > /dev/null
+echo "the campaign report as of 2026-09-30 (city) …"
+$CW campaign-report --unit 330200 --start 2026-01-01 --as-of 2026-09-30 --enforcement-until 2026-07-31
 
 # The worker also runs the scheduler (daily deadlines, problem ticks, screening after imports …).
 $CW worker &

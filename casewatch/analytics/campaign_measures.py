@@ -46,6 +46,11 @@ def change_pp(num_now: int, den_now: int, num_before: int, den_before: int) -> f
     return _q(now - before, ONE)
 
 
+def yi(yuan) -> float:
+    """Yuan in 亿元 (10⁸ yuan), half-up to two places (298,000,000.00 → 2.98)."""
+    return _q(Decimal(str(yuan)) / Decimal(100_000_000), TWO)
+
+
 def mean_days(total_days: int, n: int) -> float | None:
     """Average of a day count, half-up to one place."""
     if not n:
@@ -125,11 +130,28 @@ DEFINITIONS: dict[str, tuple[str, str]] = {
         "专题调研课题数及其中已结题的数量。",
         "Research topics, and how many of them are concluded.",
     ),
-    "enforcement": (
-        "执行与信用：由执行模块按其定义计算（信用修复完成件数、修复后履行标的额、享受正向激励的企业数、"
-        "案款清理笔数）。",
-        "Enforcement and credit: computed by the enforcement module with its own definitions (credit repairs "
-        "completed, amount performed after repair, firms with the incentive, case-fund payments cleared).",
+    "enforcement_voluntary": (
+        "自动履行率 = 履行期限在期内的生效裁判中，债务人于履行期限届满前付清的比例（执行模块口径）。",
+        "Voluntary performance rate = judgments whose performance deadline falls in the period that the debtor paid in "
+        "full by the deadline (the enforcement module's definition).",
+    ),
+    "enforcement_repairs": (
+        "信用修复完成件数 = 期内完成（状态为已完成、完成日在期内）的信用修复申请数。",
+        "Credit repairs completed = credit-repair applications completed in the period.",
+    ),
+    "enforcement_after_repair": (
+        "修复后履行标的额 = 上述信用修复案件中，债务人自核实之日（无则申请之日）起至报告日在该执行案件中的付款合计。",
+        "Amount performed after repair = for those repairs, the debtor's payments in the enforcement case from the "
+        "verification day (else the application day) to the report day.",
+    ),
+    "enforcement_firms": (
+        "享受正向激励的企业数 = 期内付清、符合自动履行正向激励条件（履行期内付清、未被申请执行、无在办执行案件）的不同企业债务人数。",
+        "Firms with the incentive = distinct organisation debtors eligible for the voluntary-performance incentive "
+        "(paid in full by the deadline, before any enforcement filing, no pending enforcement case) who paid in the period.",
+    ),
+    "enforcement_cleared": (
+        "案款清理发放笔数 = 期内发放案款和退还诉讼费的笔数（案款台账中发放、退费记录）。",
+        "Case-fund payments cleared = payouts of enforcement money and refunds of fees in the period.",
     ),
 }
 

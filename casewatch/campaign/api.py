@@ -33,6 +33,7 @@ class ReportIn(Schema):
     start: dt.date
     end: dt.date
     staged: bool = False
+    enforcement_until: dt.date | None = None
 
 
 def _out(snap: ReportSnapshot, figures=None) -> dict:
@@ -78,7 +79,9 @@ def compute_report(request, body: ReportIn):
     if unit is None:
         raise HttpError(404, "no scope")
     try:
-        snap = services.freeze_report(user, unit, body.start, body.end, staged=body.staged)
+        snap = services.freeze_report(
+            user, unit, body.start, body.end, staged=body.staged, enforcement_until=body.enforcement_until
+        )
     except ValidationError as exc:
         raise HttpError(422, "; ".join(exc.messages)) from exc
     return 201, _out(snap)

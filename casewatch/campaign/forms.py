@@ -108,6 +108,12 @@ class ReportForm(forms.Form):
     unit_code = forms.CharField(label=_("Scope (unit code)"), max_length=40, required=False)
     start = forms.DateField(label=_("Period starts"), widget=DATE, required=False)
     end = forms.DateField(label=_("As of"), widget=DATE, required=False)
+    enforcement_until = forms.DateField(
+        label=_("Enforcement figures until"),
+        widget=DATE,
+        required=False,
+        help_text=_("Blank: the same day as the report."),
+    )
 
     def clean(self):
         data = super().clean()

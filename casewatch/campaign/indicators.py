@@ -62,8 +62,8 @@ def figure(key, group, label_zh, label_en, value, unit="", *, num=None, den=None
         "den": den,
         "extra": extra or {},
         "link": link,
-        "definition_zh": m.definition(key.split(".")[0], True),
-        "definition_en": m.definition(key.split(".")[0], False),
+        "definition_zh": m.definition(key, True),
+        "definition_en": m.definition(key, False),
     }
 
 
@@ -482,39 +482,93 @@ def norms_and_topics(s: Scope) -> list[dict]:
     ]
 
 
-def enforcement(s: Scope, user) -> list[dict]:
-    """The enforcement module's campaign figures, when that module is installed and offers them."""
+def enforcement(s: Scope, until: dt.date | None = None) -> list[dict]:
+    """The enforcement module's figures over [start, ``until``] (the article reports them for January–July)."""
     if not apps.is_installed("casewatch.enforcement"):
         return []
-    try:
-        from casewatch.enforcement.services import campaign_figures
-    except ImportError:
-        return []
-    out = []
-    for row in campaign_figures(user, s.unit, s.start, s.end):
-        out.append(
-            {
-                **figure(
-                    "enforcement",
-                    "enforcement",
-                    row["label_zh"],
-                    row["label_en"],
-                    row["value"],
-                    row.get("unit", ""),
-                    num=row.get("num"),
-                    den=row.get("den"),
-                    link=row.get("link", ""),
-                ),
-                "key": f"enforcement.{row['key']}",
-                **({"definition_zh": row["definition_zh"]} if row.get("definition_zh") else {}),
-                **({"definition_en": row["definition_en"]} if row.get("definition_en") else {}),
-            }
-        )
-    return out
+    from casewatch.analytics import enforcement as enf
+    from casewatch.core.models import Unit
+    from casewatch.enforcement import data
+
+    end = min(until or s.end, s.end)
+    con = data.connect()
+    enf.listing_state(con, s.end)
+    enf.eligibility(con, s.end)
+    codes = list(Unit.objects.filter(path__startswith=s.path).values_list("code", flat=True))
+    r = enf.measures(con, s.start, end, s.end, units=codes)
+    link = _url("enforcement:measures", start=s.start.isoformat(), end=end.isoformat())
+    # Case-fund clearance is a court's own drive (宁海 court's 7,637 payments): show it per district too.
+    by_district = {}
+    if s.unit.kind == "city":
+        for d in Unit.objects.filter(kind="district", path__startswith=s.path).order_by("code"):
+            d_codes = [c for c in codes if c == d.code or c.startswith(f"{d.code}-")]
+            n = enf.measures(con, s.start, end, s.end, units=d_codes)["payments_cleared"]
+            if n:
+                by_district[d.name] = n
+    period = {"period_end": end.isoformat()}
+    amount = r["performed_after_repair"]
+    return [
+        figure(
+            "enforcement_voluntary",
+            "enforcement",
+            "自动履行率",
+            "Voluntary performance rate",
+            None if r["voluntary_rate"] is None else float(r["voluntary_rate"]),
+            "%",
+            num=r["voluntary_n"],
+            den=r["voluntary_d"],
+            extra=period,
+            link=link,
+        ),
+        figure(
+            "enforcement_repairs",
+            "enforcement",
+            "完成信用修复案件",
+            "Credit repairs completed",
+            r["repairs_completed"],
+            "件",
+            extra=period,
+            link=link,
+        ),
+        figure(
+            "enforcement_after_repair",
+            "enforcement",
+            "修复后履行标的额",
+            "Amount performed after repair",
+            m.yi(amount),
+            "亿元",
+            extra={**period, "yuan": str(amount)},
+            link=link,
+        ),
+        figure(
+            "enforcement_firms",
+            "enforcement",
+            "享受正向激励的企业",
+            "Firms with the voluntary-performance incentive",
+            r["incentive_firms"],
+            "家",
+            extra=period,
+            link=link,
+        ),
+        figure(
+            "enforcement_cleared",
+            "enforcement",
+            "清理发放诉讼费和执行案款",
+            "Fee refunds and enforcement-money payouts cleared",
+            r["payments_cleared"],
+            "笔",
+            extra={**period, "by_district": by_district},
+            link=link,
+        ),
+    ]
 
 
-def compute(user, unit, start: dt.date, end: dt.date) -> list[dict]:
-    """Every figure of the campaign report for ``unit``'s subtree over ``[start, end]``."""
+def compute(user, unit, start: dt.date, end: dt.date, enforcement_until: dt.date | None = None) -> list[dict]:
+    """Every figure of the campaign report for ``unit``'s subtree over ``[start, end]``.
+
+    ``enforcement_until`` ends the enforcement figures' period earlier (the article reports them for
+    January–July while the rest runs to the end of September).
+    """
     s = Scope(unit, start, end)
     return [
         *screening(s),
@@ -528,7 +582,7 @@ def compute(user, unit, start: dt.date, end: dt.date) -> list[dict]:
         *streaming(s),
         *education(s),
         *norms_and_topics(s),
-        *enforcement(s, user),
+        *enforcement(s, enforcement_until),
     ]
 
 

@@ -48,6 +48,10 @@ def detail_text(f: dict) -> str:
             _("a year earlier %(rate)s%%, %(pp)s percentage points")
             % {"rate": extra.get("prior_rate"), "pp": f"{extra['change_pp']:+}"}
         )
+    for name, n in sorted((extra.get("by_district") or {}).items(), key=lambda x: -x[1])[:3]:
+        parts.append(f"{name} {n:,}")
+    if extra.get("period_end"):
+        parts.append(_("period to %(day)s") % {"day": extra["period_end"]})
     if extra.get("run_as_of"):
         parts.append(_("screening run as of %(day)s") % {"day": extra["run_as_of"]})
     for proc, t in (extra.get("tracks") or {}).items():

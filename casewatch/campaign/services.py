@@ -321,25 +321,38 @@ def check_period(start: dt.date, end: dt.date) -> None:
         raise ValidationError(period_message(start, end), code="period")
 
 
-def build_payload(user, unit: Unit, start: dt.date, end: dt.date) -> dict:
+def build_payload(
+    user, unit: Unit, start: dt.date, end: dt.date, enforcement_until: dt.date | None = None
+) -> dict:
     """The figures for the scope and period, without any timestamp (so two runs compare equal)."""
     check_period(start, end)
-    figures = indicators.compute(user, unit, start, end)
+    if enforcement_until is not None:
+        check_period(start, enforcement_until)
+    figures = indicators.compute(user, unit, start, end, enforcement_until)
     return {
         "unit": unit.code,
         "unit_name": unit.name,
         "start": start.isoformat(),
         "end": end.isoformat(),
+        "enforcement_until": enforcement_until.isoformat() if enforcement_until else None,
         "figures": figures,
     }
 
 
-def freeze_report(user, unit: Unit, start: dt.date, end: dt.date, *, staged: bool = False) -> ReportSnapshot:
+def freeze_report(
+    user,
+    unit: Unit,
+    start: dt.date,
+    end: dt.date,
+    *,
+    staged: bool = False,
+    enforcement_until: dt.date | None = None,
+) -> ReportSnapshot:
     """Compute the report and keep it as a frozen snapshot (audited)."""
     require(user, Action.VIEW)
     _check_unit(user, unit)
     t0 = time.perf_counter()
-    payload = build_payload(user, unit, start, end)
+    payload = build_payload(user, unit, start, end, enforcement_until)
     seconds = time.perf_counter() - t0
     with transaction.atomic():
         snap = ReportSnapshot.objects.create(

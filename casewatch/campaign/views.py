@@ -419,7 +419,12 @@ def report(request):
         unit = _report_unit(request, (d.get("unit_code") or "").strip())
         try:
             snap = services.freeze_report(
-                request.user, unit, start, end, staged=bool(request.POST.get("staged"))
+                request.user,
+                unit,
+                start,
+                end,
+                staged=bool(request.POST.get("staged")),
+                enforcement_until=d.get("enforcement_until"),
             )
         except ValidationError as exc:
             _errors(request, exc)

@@ -106,3 +106,11 @@ def test_reversed_period_is_refused_and_nothing_is_written(world):
         services.freeze_report(world.user("city_supervisor"), Unit.objects.get(code="330212"), END, START)
     assert "2026-01-01" in str(exc.value) and "2026-09-30" in str(exc.value)
     assert ReportSnapshot.objects.count() == before
+
+
+def test_enforcement_figures_come_from_the_enforcement_module(figures):
+    # No enforcement records in this world: the figures are there, computed as zero.
+    for key in ("enforcement_repairs", "enforcement_firms", "enforcement_cleared"):
+        assert figures[key]["value"] == 0, key
+    assert figures["enforcement_after_repair"]["value"] == 0.0
+    assert figures["enforcement_voluntary"]["value"] is None  # no deadline in the period: nothing to divide

@@ -14,6 +14,11 @@ class Command(BaseCommand):
         parser.add_argument("--as-of", default="2026-09-30")
         parser.add_argument("--user", default="city_supervisor")
         parser.add_argument("--staged", action="store_true", help="mark it as a monthly staged report")
+        parser.add_argument(
+            "--enforcement-until",
+            default=None,
+            help="end the enforcement figures' period earlier (e.g. 2026-07-31)",
+        )
 
     def handle(self, *args, **opts):
         from casewatch.campaign import reports, services
@@ -24,9 +29,10 @@ class Command(BaseCommand):
             raise CommandError("unknown --user or --unit")
         try:
             start, end = dt.date.fromisoformat(opts["start"]), dt.date.fromisoformat(opts["as_of"])
+            until = dt.date.fromisoformat(opts["enforcement_until"]) if opts["enforcement_until"] else None
         except ValueError as exc:
             raise CommandError(f"bad date: {exc}") from exc
-        snap = services.freeze_report(user, unit, start, end, staged=opts["staged"])
+        snap = services.freeze_report(user, unit, start, end, staged=opts["staged"], enforcement_until=until)
         self.stdout.write(
             f"report #{snap.pk} {unit.code} {start}..{end} in {snap.seconds:.2f} s, digest {snap.digest[:16]}"
         )
