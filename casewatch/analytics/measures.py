@@ -550,9 +550,11 @@ GROUP BY ALL"""  # noqa: S608 - identifiers validated
         found = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
     finally:
         con.unregister("_mm")
-    groups = sorted({tuple(r[kk] for kk in keys) for r in found}, key=lambda t: tuple(str(x) for x in t)) or [
-        ()
-    ]
+    groups = (
+        sorted({tuple(r[kk] for kk in keys) for r in found}, key=lambda t: tuple(str(x) for x in t))
+        if keys
+        else [()]
+    )
     counts = {(tuple(r[kk] for kk in keys), r["month_end"]): r["long_pending"] for r in found}
     base_end = month_ends(base_month, base_month)[0] if base_month else (ends[0] if ends else None)
     out = []
