@@ -70,6 +70,14 @@ def _status(campaign: Campaign, allowed, verb: str) -> None:
         )
 
 
+def _locked(campaign: Campaign, allowed, verb: str) -> Campaign:
+    """The campaign re-read with a row lock inside the caller's transaction, its status checked
+    there: two supervisors acting at once cannot both pass the check (draw while freezing …)."""
+    locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    _status(locked, allowed, verb)
+    return locked
+
+
 def _transition(user, obj, before: dict, after: dict, message: str) -> None:
     audit.record(AuditAction.TRANSITION, obj, user=user, before=before, after=after, message=message)
 
@@ -311,6 +319,7 @@ def run_draw(user, campaign: Campaign, seed: str | None = None) -> Campaign:
     _status(campaign, (S.PLANNING, S.SAMPLING), _("drawn"))
     seed = (seed or "").strip() or secrets.token_hex(8)
     with transaction.atomic():
+        campaign = _locked(campaign, (S.PLANNING, S.SAMPLING), _("drawn"))
         picks = _picks(campaign)
         result = draw_sample(campaign, seed, picks)
         picked_by = {s.case_id: s.picked_by_id for s in campaign.selections.filter(picked_by__isnull=False)}
@@ -355,6 +364,7 @@ def pick_case(user, campaign: Campaign, case: Case, reason: str) -> Selection:
     if not reason:
         raise ValidationError(_("A reason is required to pick a case."), code="reason_required")
     with transaction.atomic():
+        campaign = _locked(campaign, (S.PLANNING, S.SAMPLING), _("changed"))
         sel, _created = Selection.objects.get_or_create(
             campaign=campaign,
             case=case,
@@ -377,6 +387,7 @@ def start_reviewing(user, campaign: Campaign) -> Campaign:
     if not campaign.selections.exists():
         raise ValidationError(_("Draw the case list first."), code="empty")
     with transaction.atomic():
+        campaign = _locked(campaign, (S.SAMPLING,), _("started"))
         before = {"status": campaign.status}
         campaign.status, campaign.frozen_at = S.REVIEWING, timezone.now()
         campaign.save(update_fields=["status", "frozen_at"])
@@ -402,6 +413,7 @@ def close_campaign(user, campaign: Campaign) -> Campaign:
     campaign = get_scoped_or_404(user, Campaign, Action.SUPERVISE, pk=campaign.pk)
     _status(campaign, (S.REVIEWING,), _("closed"))
     with transaction.atomic():
+        campaign = _locked(campaign, (S.REVIEWING,), _("closed"))
         campaign.status = S.REPORT
         campaign.save(update_fields=["status"])
         _transition(user, campaign, {"status": S.REVIEWING}, {"status": S.REPORT}, "campaign to report")
@@ -448,6 +460,7 @@ def assign(user, selection: Selection, reviewer: User, kind: str = ReviewKind.RE
     if rubric is None:
         raise ValidationError(_("The campaign has no rubric for this case type."), code="rubric")
     with transaction.atomic():
+        _locked(campaign, (S.REVIEWING,), _("assigned"))
         review, created = Review.objects.get_or_create(
             selection=selection, kind=kind, defaults={"case": case, "reviewer": reviewer, "rubric": rubric}
         )

@@ -328,3 +328,21 @@ def test_dual_check_two_tracks(world):
     services.conclude_part(world.user("rev_a"), check.parts.get(reviewer__username="rev_a"), "存在消极执行")
     with pytest.raises(ValidationError):
         services.open_dual_check(sup, world.court_cases[0], "x", world.user("rev_a"), world.user("rev_a"))
+
+
+def test_campaign_status_is_checked_inside_the_transaction(world, make_campaign, monkeypatch):
+    """Another supervisor froze the list between our read and our write: the redraw must see it
+    (the status is re-read under a row lock inside the transaction), not act on what it read."""
+    from casewatch.reviews.models import Campaign
+
+    sup = world.user("city_supervisor")
+    campaign = make_campaign()
+    services.run_draw(sup, campaign, "seed-1")
+    stale = Campaign.objects.get(pk=campaign.pk)  # read while sampling
+    services.start_reviewing(sup, campaign)  # meanwhile: frozen
+    monkeypatch.setattr(services, "get_scoped_or_404", lambda *args, **kwargs: stale)
+    with pytest.raises(ValidationError):
+        services.run_draw(sup, stale, "seed-2")
+    with pytest.raises(ValidationError):
+        services.pick_case(sup, stale, world.court_cases[0], "late pick")
+    assert Campaign.objects.get(pk=campaign.pk).seed == "seed-1"
