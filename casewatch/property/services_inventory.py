@@ -58,13 +58,19 @@ def start(
             started_at=timezone.now(),
         )
         if mode == C.InventoryMode.FULL:
-            # one INSERT … SELECT: the whole zone as it stands on record now
-            sql, params = qs.values("pk", "location_id").query.sql_with_params()
+            # one INSERT … SELECT: the whole zone as it stands on record now (the same rows as `qs`)
+            join, params = "", [inv.pk, centre.code]
+            if zone is not None:
+                join, params = (
+                    "JOIN property_location l ON l.id = i.location_id AND l.path LIKE %s ",
+                    [inv.pk, zone.path + "%", centre.code],
+                )
             with connection.cursor() as cur:
                 cur.execute(
-                    "INSERT INTO property_inventoryexpected (inventory_id, item_id, location_id) "  # noqa: S608 - Django-compiled SQL
-                    f"SELECT %s, t.id, t.location_id FROM ({sql}) AS t",
-                    [inv.pk, *params],
+                    "INSERT INTO property_inventoryexpected (inventory_id, item_id, location_id) "  # noqa: S608 - fixed fragments
+                    f"SELECT %s, i.id, i.location_id FROM property_item i {join}"
+                    "WHERE i.centre_code = %s AND i.status = 'in_store'",
+                    params,
                 )
         else:
             pairs = sorted(qs.values_list("pk", "location_id"))
