@@ -5,8 +5,11 @@ enforcement cases (default 1,000,000) each with a judgment and its performance d
 30 % listed, ``--payments`` debtor payments (default 5,000,000), rulings, asset searches,
 settlements and case-fund movements; then a ``--lines``-line bank statement (default 100,000)
 against a ledger of the same size. Each step prints seconds, rows/s and peak RSS beside a
-baseline: the same rules as a per-row Python loop (``add_working_days`` and dict lookups) on a
-sample, extrapolated to the full size. Figures, never assertions.
+baseline: a per-row Python loop (``add_working_days`` and dict lookups) on a sample, extrapolated
+to the full size. The baseline covers only the core of each rule (the performed trigger and its
+due date; cumulative payments against the debt), not every trigger, correction deadline,
+wrongful-listing check or the "pending anywhere" join the SQL computes, and it starts from rows
+already in Python lists, so it flatters the loop. Figures, never assertions.
 """
 
 from __future__ import annotations
@@ -191,8 +194,9 @@ def generate(n: int, n_pay: int, out: Path) -> dict[str, int]:
 def _baseline_listings(lake: Path, k: int) -> float:
     """Per-row Python: trigger, 3-working-day due date and state for ``k`` listings (seconds)."""
     ls = pq.read_table(lake / "dishonest_listings.parquet").slice(0, k).to_pylist()
-    cases = {r["case_number"]: r for r in pq.read_table(lake / "cases.parquet").to_pylist()[: k * 4]}
-    t = time.perf_counter()
+    raw = pq.read_table(lake / "cases.parquet").slice(0, k * 4).to_pylist()
+    t = time.perf_counter()  # the lookups are built inside the timing, as the SQL builds its hash tables
+    cases = {r["case_number"]: r for r in raw}
     for r in ls:
         c = cases.get(r["case_number"], {})
         trig = c.get("closed_at") if c.get("outcome") == "performed" else None
@@ -204,12 +208,13 @@ def _baseline_listings(lake: Path, k: int) -> float:
 
 def _baseline_eligibility(lake: Path, k: int) -> float:
     d = pq.read_table(lake / "performance_deadlines.parquet").slice(0, k).to_pylist()
+    raw = pq.read_table(lake / "debtor_payments.parquet").slice(0, k * 6).to_pylist()
+    t = time.perf_counter()
     keys = {(r["case_number"], r["debtor_party_id"]) for r in d}
     pays: dict = {}
-    for r in pq.read_table(lake / "debtor_payments.parquet").slice(0, k * 6).to_pylist():
+    for r in raw:
         if (r["case_number"], r["debtor_party_id"]) in keys:
             pays.setdefault((r["case_number"], r["debtor_party_id"]), []).append(r)
-    t = time.perf_counter()
     for r in d:
         total, full_on = 0, None
         for p in sorted(pays.get((r["case_number"], r["debtor_party_id"]), []), key=lambda p: p["paid_on"]):
@@ -221,13 +226,16 @@ def _baseline_eligibility(lake: Path, k: int) -> float:
 
 
 def _statement(n: int) -> tuple[pa.Table, pa.Table]:
-    i = pl.int_range(0, n, eager=True).alias("i")
+    """A ledger and an n-line statement: 1 % duplicate lines, 2 % partial amounts, 0.5 % unknown
+    accounts, a third of the lines without a bank reference (matched by account, amount and date)."""
+    m = n - n // 100
+    i = pl.int_range(0, m, eager=True).alias("i")
     led = pl.DataFrame(i).with_columns(
         movement_id=pl.format("AK{}", pl.col("i")),
         kind=pl.lit("receipt"),
         account_no=pl.lit("33050163330212"),
         occurred_on=pl.lit(BASE) + pl.duration(days=pl.col("i") % 900),
-        amount=(pl.col("i") % 9000 + 100) * 100,
+        amount=(pl.col("i") * 7919 % 999_983 + 100) * 100,
         bank_ref=pl.when(pl.col("i") % 3 == 0).then(None).otherwise(pl.format("NB{}", pl.col("i"))),
     )
     st = led.with_columns(
@@ -237,9 +245,8 @@ def _statement(n: int) -> tuple[pa.Table, pa.Table]:
         .then(pl.lit("6222999"))
         .otherwise("account_no"),  # unknown
     )
-    st = pl.concat(
-        [st, st.filter(pl.col("i") % 100 == 5).with_columns(line_no=pl.col("line_no") + n)]
-    )  # dupes
+    dupes = st.head(n - m).with_columns(line_no=pl.col("line_no") + m)
+    st = pl.concat([st, dupes])
     ledger = led.select(
         "movement_id",
         "kind",
@@ -248,17 +255,13 @@ def _statement(n: int) -> tuple[pa.Table, pa.Table]:
         (pl.col("amount") / 100).cast(pl.Decimal(18, 2)).alias("amount"),
         "bank_ref",
     ).to_arrow()
-    stmt = (
-        st.select(
-            "line_no",
-            "account_no",
-            pl.col("occurred_on").alias("booked_on"),
-            (pl.col("amount") / 100).cast(pl.Decimal(18, 2)).alias("amount"),
-            "bank_ref",
-        )
-        .head(n)
-        .to_arrow()
-    )
+    stmt = st.select(
+        "line_no",
+        "account_no",
+        pl.col("occurred_on").alias("booked_on"),
+        (pl.col("amount") / 100).cast(pl.Decimal(18, 2)).alias("amount"),
+        "bank_ref",
+    ).to_arrow()
     return stmt.cast(STATEMENT_SCHEMA), ledger
 
 
@@ -309,17 +312,31 @@ def run(opts: dict, write=None) -> dict:
         t = time.perf_counter()
         r = reconcile(stmt, ledger, ["33050163330212"])
         t_rec = time.perf_counter() - t
-    t = time.perf_counter()
     kk = min(k, lines)
-    by_ref = {}
-    for row in ledger.slice(0, kk).to_pylist():
-        by_ref.setdefault(row["bank_ref"], []).append(row)
-    for row in stmt.slice(0, kk).to_pylist():  # per-line lookup baseline (reference only)
-        _cands = [x for x in by_ref.get(row["bank_ref"], []) if x["amount"] == row["amount"]]
+    led_rows, st_rows = ledger.slice(0, kk).to_pylist(), stmt.slice(0, kk).to_pylist()
+    t = time.perf_counter()
+    by_ref = {(x["bank_ref"], x["amount"]): x for x in led_rows if x["bank_ref"]}
+    by_acct: dict = {}
+    for x in led_rows:
+        by_acct.setdefault((x["account_no"], x["amount"]), []).append(x)
+    taken = set()
+    for row in st_rows:  # per-line lookups: reference, then account + amount within 3 days
+        hit = by_ref.get((row["bank_ref"], row["amount"]))
+        if hit is None:
+            hit = next(
+                (
+                    x
+                    for x in by_acct.get((row["account_no"], row["amount"]), ())
+                    if x["movement_id"] not in taken and abs((x["occurred_on"] - row["booked_on"]).days) <= 3
+                ),
+                None,
+            )
+        if hit is not None:
+            taken.add(hit["movement_id"])
     b_rec = (time.perf_counter() - t) * lines / max(kk, 1)
     write(
         f"reconciliation (DuckDB): {stmt.num_rows:,} lines in {t_rec:.2f} s ({stmt.num_rows / t_rec:,.0f}/s) "
-        f"{r['counts']}; peak RSS {_mb(rss2.peak)}; Python dict baseline ≈ {b_rec:.2f} s (reference match only)"
+        f"{r['counts']}; peak RSS {_mb(rss2.peak)}; Python dict baseline ≈ {b_rec:.2f} s (greedy, no duplicates or partials)"
     )
     res.update(listings_s=t_list, eligibility_s=t_elig, measures_s=t_meas, recon_s=t_rec, measures=m)
     if tmp is not None:

@@ -185,8 +185,8 @@ def judgment_eligibility(case: Case, debtor_party_id: str, as_of: dt.date) -> di
     return rows[0] if rows else None
 
 
-def _next_number(unit_code: str, year: int) -> str:
-    prefix = f"ZM{year}-{unit_code}-"
+def _next_number(unit_code: str, year: int, kind: str = "ZM") -> str:
+    prefix = f"{kind}{year}-{unit_code}-"
     last = (
         Certificate.objects.filter(number__startswith=prefix)
         .order_by("-number")
@@ -301,18 +301,28 @@ BODY = (
 )
 
 
+REPAIR_BODY = "经查，上述当事人已按信用承诺履行义务，经核查、删除失信信息及回访，信用修复已完成。特此证明。"
+
+
+def _title(cert: Certificate) -> tuple[str, str, str]:
+    if cert.kind == CertificateKind.REPAIR:
+        return "信用修复证明", "Certificate of credit repair", REPAIR_BODY
+    return "自动履行证明书", "Certificate of voluntary performance", BODY
+
+
 def certificate_docx(cert: Certificate, url: str) -> bytes:
     """The certificate as a Word document with the QR code."""
     from docx.shared import Cm
 
     from casewatch.problems.reports import _new_docx
 
+    zh, en, body = _title(cert)
     doc = _new_docx()
-    doc.add_heading("自动履行证明书", level=1)
-    doc.add_paragraph("Certificate of voluntary performance")
+    doc.add_heading(zh, level=1)
+    doc.add_paragraph(en)
     for label, value in _lines(cert):
         doc.add_paragraph(f"{label}：{value}")
-    doc.add_paragraph(BODY)
+    doc.add_paragraph(body)
     doc.add_picture(io.BytesIO(qr_png(url)), width=Cm(3.5))
     doc.add_paragraph(f"扫码或访问验证 / Verify at: {url}")
     out = io.BytesIO()
@@ -333,16 +343,66 @@ def certificate_pdf(cert: Certificate, url: str) -> bytes:
     pdf.add_page()
     pdf.add_font("cjk", fname=font[0], collection_font_number=font[1])
     pdf.set_font("cjk", size=20)
-    pdf.cell(0, 14, "自动履行证明书", align="C", new_x="LMARGIN", new_y="NEXT")
+    zh, en, body = _title(cert)
+    pdf.cell(0, 14, zh, align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("cjk", size=10)
-    pdf.cell(0, 8, "Certificate of voluntary performance", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 8, en, align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
     pdf.set_font("cjk", size=11)
     for label, value in _lines(cert):
         pdf.multi_cell(0, 8, f"{label}：{value}", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
-    pdf.multi_cell(0, 7, BODY, new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 7, body, new_x="LMARGIN", new_y="NEXT")
     pdf.image(io.BytesIO(qr_png(url)), w=35)
     pdf.set_font("cjk", size=8)
     pdf.multi_cell(0, 5, f"扫码或访问验证 / Verify at: {url}", new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
+
+
+def issue_repair(user, repair, today: dt.date | None = None) -> Certificate:
+    """信用修复证明 for a completed credit repair (same code, QR and verification as the incentive)."""
+    from django.db.models import Sum
+
+    from casewatch.enforcement.models import DebtorPayment
+
+    if not user_can(user, Action.CHANGE):
+        raise ValidationError(_("Your role may not issue certificates."), code="permission")
+    if repair.status != "completed":
+        raise ValidationError("修复未完成，不能出具证明 / The repair is not completed.", code="state")
+    today = today or timezone.localdate()
+    paid = DebtorPayment.objects.filter(
+        case=repair.case,
+        debtor_party_id=repair.debtor_party_id,
+        paid_on__gte=repair.verified_on or repair.applied_on,
+    ).aggregate(s=Sum("amount"))["s"] or Decimal(0)
+    party = Party.objects.filter(party_id=repair.debtor_party_id).first()
+    with transaction.atomic():
+        if (
+            Certificate.objects.select_for_update()
+            .filter(
+                kind=CertificateKind.REPAIR,
+                case=repair.case,
+                debtor_party_id=repair.debtor_party_id,
+                revoked_at__isnull=True,
+            )
+            .exists()
+        ):
+            raise ValidationError(
+                "已出具有效的修复证明 / A valid repair certificate exists.", code="duplicate"
+            )
+        cert = Certificate(
+            number=_next_number(repair.unit_id, today.year, "XF"),
+            kind=CertificateKind.REPAIR,
+            unit=repair.unit,
+            case=repair.case,
+            debtor_party_id=repair.debtor_party_id,
+            debtor_name=party.name if party else repair.debtor_party_id,
+            debtor_is_org=bool(party and party.kind == "organisation"),
+            amount=paid,
+            performed_on=repair.completed_on,
+            issued_on=today,
+            issued_by=user,
+        )
+        cert.code = sign(facts(cert))
+        cert.save()
+    return cert

@@ -83,6 +83,12 @@ def repair_step(request, repair_id: str):
             repairs.delete_listing(request.user, r)
         elif step == "complete":
             repairs.complete(request.user, r)
+        elif step == "certificate":
+            from casewatch.enforcement import certificates
+
+            cert = certificates.issue_repair(request.user, r)
+            messages.success(request, _("Certificate issued."))
+            return redirect("enforcement:certificate", number=cert.number)
         elif step == "revoke":
             repairs.revoke(request.user, r, request.POST.get("reason", ""))
         else:

@@ -88,6 +88,13 @@ def test_credit_repair_four_steps_with_deadlines(world):
     assert exc.value.code == "early"
     repairs.complete(officer, r, today=D(2026, 6, 6))
     assert CreditRepair.objects.get(pk=r.pk).status == "completed"
+    from casewatch.enforcement import certificates
+
+    cert = certificates.issue_repair(officer, r, today=D(2026, 6, 8))
+    assert cert.number.startswith("XF2026-330212-CRT-") and cert.performed_on == D(2026, 6, 6)
+    assert certificates.verify(cert.number, cert.code)[0] == "valid"
+    with pytest.raises(ValidationError):
+        certificates.issue_repair(officer, r, today=D(2026, 6, 8))
 
 
 def test_shielding_plan_and_revoke_restores_listing(world):
