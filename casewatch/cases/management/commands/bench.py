@@ -334,6 +334,12 @@ SUBCOMMANDS = {
         "handler",
         "parse and import N generated judgment documents; per-document baseline; accuracy",
     ),
+    "enforcement": _lazy(
+        "casewatch.enforcement.bench",
+        "arguments",
+        "handler",
+        "listing deadlines and eligibility for 1,000,000 cases / 5,000,000 payments, measures, reconciliation",
+    ),
     "measures": _lazy(
         "casewatch.deadlines.bench_measures",
         "add_arguments",
@@ -346,11 +352,11 @@ SUBCOMMANDS = {
         "handler",
         "seized-property centre: 1M items / 5M events; dashboard, scan, alert refresh, zone reconciliation",
     ),
-    "enforcement": _lazy(
-        "casewatch.enforcement.bench",
+    "campaign": _lazy(
+        "casewatch.campaign.bench",
         "arguments",
         "handler",
-        "listing deadlines and eligibility for 1,000,000 cases / 5,000,000 payments, measures, reconciliation",
+        "the campaign report: cold computation, snapshot page and API p50/p95, a row-loop baseline",
     ),
     "board": _lazy(
         "casewatch.problems.bench",
