@@ -4,6 +4,8 @@
 # what is missing; uses sudo when not root.
 set -euo pipefail
 want=(chromium fonts-noto-cjk gettext openjdk-17-jre-headless)
+# pg_dump/pg_restore for `casewatch backup` and `restore` on PostgreSQL (any installed major version).
+command -v pg_dump >/dev/null 2>&1 || want+=(postgresql-client)
 missing=()
 for pkg in "${want[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
