@@ -188,7 +188,12 @@ def indicator_single_track(request):
     today = dt.date.today()
     start = _parse_day(request.GET.get("start"), dt.date(today.year, 1, 1))
     end = _parse_day(request.GET.get("end"), today)
-    if start > end:
+    range_error = ""
+    if start > end:  # said on the page, not silently
+        range_error = _("The start date %(start)s was after the end date %(end)s: the two were swapped.") % {
+            "start": start.isoformat(),
+            "end": end.isoformat(),
+        }
         start, end = end, start
     data = single_track_coverage(request.user, start, end)
-    return render(request, "cases/indicator_single_track.html", {"data": data})
+    return render(request, "cases/indicator_single_track.html", {"data": data, "range_error": range_error})

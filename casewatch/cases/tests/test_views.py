@@ -354,8 +354,12 @@ def test_single_track_numbers(client, world):
     data = client.get("/cases/indicators/single-track/?start=2024-01-01&end=2024-05-31").context["data"]
     assert (data["transfers"], data["rate"]) == (1, 100.0)
     # Swapped dates are put in order; nonsense dates fall back to the defaults.
-    data = client.get("/cases/indicators/single-track/?start=2024-12-31&end=2024-06-01").context["data"]
+    swapped = client.get("/cases/indicators/single-track/?start=2024-12-31&end=2024-06-01")
+    data = swapped.context["data"]
     assert (data["start"], data["end"], data["transfers"]) == (dt.date(2024, 6, 1), dt.date(2024, 12, 31), 1)
+    assert 'data-testid="range-error"' in swapped.content.decode()  # and the page says so
+    page = swapped.content.decode()
+    assert "移送单位" in page or "Sending agency" in page
     assert client.get("/cases/indicators/single-track/?start=nonsense").status_code == 200
 
     login(client, world, "other_court")
