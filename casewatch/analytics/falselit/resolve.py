@@ -152,14 +152,16 @@ def _log2(x: float) -> float:
 def _population(con: duckdb.DuckDBPyConnection) -> None:
     """``fl_pop``: every party record with the comparison columns and the name's pinyin."""
     con.execute(
+        "CREATE OR REPLACE TEMP TABLE fl_pinyin_map AS SELECT map_from_entries(list({'k': ch, 'v': py})) AS m FROM fl_pinyin"
+    )
+    con.execute(
         """
         CREATE OR REPLACE TEMP TABLE fl_pop AS
         SELECT n.party_id, n.kind, n.name_norm, n.birth_date, n.phone_norm, n.address_norm, n.road, n.division,
-               string_agg(coalesce(y.py, c.ch), '' ORDER BY c.i) AS name_py, length(n.name_norm) AS nlen
-        FROM (SELECT *, string_split(coalesce(name_norm, ''), '') AS chars FROM fl_party_norm) n,
-             LATERAL (SELECT unnest(n.chars) AS ch, generate_subscripts(n.chars, 1) AS i) c
-        LEFT JOIN fl_pinyin y ON y.ch = c.ch
-        GROUP BY ALL
+               array_to_string(list_transform(string_split(coalesce(n.name_norm, ''), ''),
+                                              lambda c: coalesce(pm.m[c], c)), '') AS name_py,
+               length(n.name_norm) AS nlen
+        FROM fl_party_norm n, fl_pinyin_map pm
         """
     )
 
