@@ -413,6 +413,7 @@ class InventoryScan(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["inventory", "code"], name="property_inv_scan")]
+        indexes = [models.Index(fields=["inventory", "item"])]
 
 
 class Alert(models.Model):

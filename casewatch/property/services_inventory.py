@@ -118,6 +118,11 @@ def _rows(sql: str, params) -> list[tuple]:
 def reconcile(inv: Inventory) -> dict:
     """Missing, unexpected and misplaced lists (set-based, no rows written)."""
     p = [inv.pk]
+    if connection.vendor == "postgresql":
+        # both tables were just filled in bulk: without fresh statistics the planner picks a nested
+        # loop over 100,000 × 100,000 rows for the anti-join (measured: minutes instead of seconds)
+        with connection.cursor() as cur:
+            cur.execute("ANALYZE property_inventoryexpected, property_inventoryscan")
     missing = _rows(
         "SELECT e.item_id FROM property_inventoryexpected e LEFT JOIN property_inventoryscan s "
         "ON s.inventory_id = e.inventory_id AND s.item_id = e.item_id WHERE e.inventory_id = %s AND s.id IS NULL",
