@@ -340,9 +340,20 @@ def test_campaign_status_is_checked_inside_the_transaction(world, make_campaign,
     services.run_draw(sup, campaign, "seed-1")
     stale = Campaign.objects.get(pk=campaign.pk)  # read while sampling
     services.start_reviewing(sup, campaign)  # meanwhile: frozen
+    assert stale.status == "sampling", stale.status
     monkeypatch.setattr(services, "get_scoped_or_404", lambda *args, **kwargs: stale)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         services.run_draw(sup, stale, "seed-2")
+    assert refused.value.messages == [str(_status_message(Campaign.objects.get(pk=campaign.pk), "drawn"))], (
+        refused.value.messages
+    )
     with pytest.raises(ValidationError):
         services.pick_case(sup, stale, world.court_cases[0], "late pick")
     assert Campaign.objects.get(pk=campaign.pk).seed == "seed-1"
+
+
+def _status_message(campaign, verb):
+    try:
+        services._status(campaign, (), verb)
+    except ValidationError as exc:
+        return exc.messages[0]
