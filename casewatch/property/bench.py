@@ -271,6 +271,10 @@ def unload(out) -> None:
             "property_discrepancy",
         ):
             cur.execute(f"DELETE FROM {table} WHERE item_id BETWEEN %s AND %s", [first, last])  # noqa: S608
+        for table in ("property_inventoryexpected", "property_inventoryscan", "property_discrepancy"):
+            cur.execute(
+                f"DELETE FROM {table} WHERE inventory_id IN (SELECT id FROM property_inventory WHERE reason = 'bench')"
+            )
         cur.execute("DELETE FROM property_inventory WHERE reason = 'bench'")
         cur.execute("DELETE FROM property_item WHERE id BETWEEN %s AND %s", [first, last])
     out(f"removed the bench rows in {time.perf_counter() - t0:.1f} s")
