@@ -47,3 +47,28 @@ def test_order_to_a_unit_with_receivers_has_no_warning(world, client):
     )
     assert order.warning == ""
     assert Notification.objects.filter(order=order, recipient=world.users["haishu_legal"]).exists()
+
+
+def test_orders_export_in_chinese_with_labels(world, client):
+    import io
+
+    import openpyxl
+
+    city = world.user("city_sup")
+    deadline = timezone.localdate() + dt.timedelta(days=10)
+    services_orders.issue_order(
+        city, title="督办导出", instructions="限期", deadline=deadline, unit="330203-CRT-MS1"
+    )
+    client.force_login(city)
+    response = client.get("/problems/orders/?export=xlsx")
+    rows = list(
+        openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.iter_rows(
+            values_only=True
+        )
+    )
+    assert rows[0][:3] == ("编号", "标题", "承办单位")
+    row = rows[1]
+    assert row[1] == "督办导出" and row[2] == "民事审判第一庭"
+    assert "city" not in row and "open" not in row and "manual" not in row
+    client.force_login(world.user("handler"))
+    assert client.get("/problems/orders/?export=xlsx").status_code == 403
