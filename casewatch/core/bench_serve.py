@@ -34,8 +34,10 @@ def serve_arguments(parser):
     parser.add_argument(
         "--servers", default="runserver,gunicorn", help="comma-separated: runserver, gunicorn, granian"
     )
-    parser.add_argument("--workers", type=int, help="production server processes (default: 2 per core + 1)")
-    parser.add_argument("--threads", type=int, help="threads per process (default 4)")
+    parser.add_argument(
+        "--workers", type=int, help="production server processes (default: one per core, at least 2)"
+    )
+    parser.add_argument("--threads", type=int, help="threads per process (default 8)")
     parser.add_argument("--granian", help="path of a granian executable (measured, not shipped)")
 
 
@@ -92,7 +94,7 @@ def _command(server: str, port: int, opts) -> tuple[list[str], dict]:
             "--workers",
             str(opts.get("workers") or default_workers()),
             "--blocking-threads",
-            str(opts.get("threads") or 4),
+            str(opts.get("threads") or 8),
             "casewatch.wsgi:application",
         ]
         return cmd, env

@@ -19,8 +19,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--bind", default=os.environ.get("CASEWATCH_BIND", "127.0.0.1:8000"))
-        parser.add_argument("--workers", type=int, default=None, help="processes (default: 2 per core + 1)")
-        parser.add_argument("--threads", type=int, default=None, help="threads per process (default 4)")
+        parser.add_argument(
+            "--workers", type=int, default=None, help="processes (default: one per core, at least 2)"
+        )
+        parser.add_argument("--threads", type=int, default=None, help="threads per process (default 8)")
         parser.add_argument(
             "--timeout", type=int, default=None, help="seconds before a stuck worker restarts"
         )
