@@ -11,7 +11,7 @@ class DeadlinesConfig(AppConfig):
 
     def ready(self):
         from casewatch.core.context_processors import register_nav
-        from casewatch.deadlines import tasks  # noqa: F401 - registers the refresh job
+        from casewatch.deadlines import measures_store, tasks  # noqa: F401 - register the refresh and measures jobs
 
         register_nav("deadlines:deadline_list", _("Deadlines"), "view")
         register_nav("deadlines:measures", _("Deadline measures"), "view")
