@@ -409,4 +409,5 @@ class ImportRun(models.Model):
     def __str__(self):
         return f"import #{self.pk}"
 
+
 from casewatch.cases.models_judgments import JudgmentDocument  # noqa: E402,F401 - registered with the app
