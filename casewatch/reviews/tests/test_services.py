@@ -344,9 +344,10 @@ def test_campaign_status_is_checked_inside_the_transaction(world, make_campaign,
     monkeypatch.setattr(services, "get_scoped_or_404", lambda *args, **kwargs: stale)
     with pytest.raises(ValidationError) as refused:
         services.run_draw(sup, stale, "seed-2")
-    assert refused.value.messages == [str(_status_message(Campaign.objects.get(pk=campaign.pk), "drawn"))], (
-        refused.value.messages
-    )
+    from django.utils.translation import gettext
+
+    expected = _status_message(Campaign.objects.get(pk=campaign.pk), gettext("drawn"))
+    assert refused.value.messages == [str(expected)], refused.value.messages
     with pytest.raises(ValidationError):
         services.pick_case(sup, stale, world.court_cases[0], "late pick")
     assert Campaign.objects.get(pk=campaign.pk).seed == "seed-1"
