@@ -241,7 +241,8 @@ class Database:
         key_expr = {**absent, **target_expr}
         conflict_on = " AND ".join(f"t.{_q(c)} = {key_expr[c]}" for c in spec.conflict)
         # Rows in key order: index pages are filled in sequence instead of at random (~20 % faster).
-        order_by = ", ".join(key_expr[c] for c in spec.conflict)
+        # (a constant — a key column the file lacks — is left out: PostgreSQL refuses ORDER BY '')
+        order_by = ", ".join(key_expr[c] for c in spec.conflict if c not in absent)
         differs = " OR ".join(self.distinct(f"t.{_q(c)}", target_expr[c]) for c in compared)
 
         # A bounded sample of rows about to change, with old and new values, for the audit trail.
