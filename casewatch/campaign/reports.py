@@ -88,12 +88,7 @@ def title(snap) -> str:
 
 def report_docx(snap, figures: list[dict]) -> bytes:
     """The report as a Word document on A4."""
-    from docx.shared import Mm
-
-    doc = _new_docx()
-    for section in doc.sections:
-        section.page_width, section.page_height = Mm(210), Mm(297)
-        section.left_margin = section.right_margin = Mm(25)
+    doc = _new_docx()  # A4 already (core.exports.a4)
     doc.core_properties.created = snap.created_at.replace(microsecond=0, tzinfo=None)
     doc.core_properties.modified = snap.created_at.replace(microsecond=0, tzinfo=None)
     doc.core_properties.title = title(snap)
