@@ -13,7 +13,7 @@ from pathlib import Path
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from casewatch.problems.reports import _docx_table, _new_docx, cjk_font
+from casewatch.core.documents import cjk_font, docx_table, new_docx
 
 #: rates published with one decimal place (the article's 5.9 %)
 ONE_PLACE = frozenset({"admin_loss_rate"})
@@ -88,7 +88,7 @@ def title(snap) -> str:
 
 def report_docx(snap, figures: list[dict]) -> bytes:
     """The report as a Word document on A4."""
-    doc = _new_docx()  # A4 already (core.exports.a4)
+    doc = new_docx()
     doc.core_properties.created = snap.created_at.replace(microsecond=0, tzinfo=None)
     doc.core_properties.modified = snap.created_at.replace(microsecond=0, tzinfo=None)
     doc.core_properties.title = title(snap)
@@ -102,7 +102,7 @@ def report_docx(snap, figures: list[dict]) -> bytes:
         [_label(f), value_text(f), detail_text(f), "" if f.get("delta") is None else f"{f['delta']:+}"]
         for f in figures
     ]
-    _docx_table(doc, header, rows)
+    docx_table(doc, header, rows)
     doc.add_heading(_("Definitions"), level=2)
     for f in figures:
         p = doc.add_paragraph()

@@ -314,10 +314,10 @@ def certificate_docx(cert: Certificate, url: str) -> bytes:
     """The certificate as a Word document with the QR code."""
     from docx.shared import Cm
 
-    from casewatch.problems.reports import _new_docx
+    from casewatch.core.documents import new_docx
 
     zh, en, body = _title(cert)
-    doc = _new_docx()
+    doc = new_docx()
     doc.add_heading(zh, level=1)
     doc.add_paragraph(en)
     for label, value in _lines(cert):
@@ -334,7 +334,7 @@ def certificate_pdf(cert: Certificate, url: str) -> bytes:
     """The certificate as PDF (Noto CJK embedded) with the QR code."""
     from fpdf import FPDF
 
-    from casewatch.problems.reports import cjk_font
+    from casewatch.core.documents import cjk_font
 
     font = cjk_font()
     if font is None:

@@ -19,8 +19,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from casewatch.core.documents import cjk_font
 from casewatch.core.masking import mask_name
-from casewatch.problems.reports import cjk_font
 
 VALID, REVOKED, TAMPERED, UNKNOWN = "valid", "revoked", "tampered", "unknown"
 

@@ -1,8 +1,8 @@
 """Documents for leadership: the progress notice (晾晒通报, DOCX) and the weekly progress report
 (DOCX and PDF), built from the same figures as the board (`board.figures`).
 
-Chinese text in PDFs needs a CJK font: the first that exists of ``CASEWATCH_CJK_FONT`` (a path,
-optionally ``path#index`` for a collection) and Debian's Noto Sans CJK (fonts-noto-cjk). Charts are
+Chinese text in PDFs needs a CJK font, found by `core.documents.cjk_font` (``CASEWATCH_CJK_FONT``,
+then Debian's Noto Sans CJK from fonts-noto-cjk). Charts are
 drawn with fpdf2's primitives in the PDF and rendered to PNG with Pillow (a dependency of fpdf2)
 for Word.
 """
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 from pathlib import Path
 
 from django.db.models import Count, Q
@@ -19,30 +18,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from casewatch.core.choices import Action
+from casewatch.core.documents import cjk_font, docx_table, new_docx
 from casewatch.problems import board
 from casewatch.problems.models import Problem
 from casewatch.problems.querysets import metric_q
-
-#: (path, index in the collection) candidates; Simplified Chinese is face 2 of Noto's TTC.
-FONT_CANDIDATES = [
-    ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2),
-    ("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc", 2),
-    ("/usr/share/fonts/truetype/noto/NotoSansCJK-Regular.ttc", 2),
-]
-
-
-def cjk_font() -> tuple[str, int] | None:
-    """The CJK font to embed: (path, collection index), or None when none is installed."""
-    env = os.environ.get("CASEWATCH_CJK_FONT", "")
-    candidates = []
-    if env:
-        path, _sep, index = env.partition("#")
-        candidates.append((path, int(index or 0)))
-    candidates += FONT_CANDIDATES
-    for path, index in candidates:
-        if Path(path).is_file():
-            return path, index
-    return None
 
 
 def percent(rate) -> str:
@@ -71,40 +50,10 @@ def ranked_rows(rows: list[dict], ranked: bool) -> list[dict]:
     return sorted(rows, key=lambda r: (-(r["rate"] or 0), r["overdue"], -r["found"], r["code"]))
 
 
-def _docx_table(doc, header: list[str], rows: list[list]):
-    table = doc.add_table(rows=1, cols=len(header))
-    table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, header, strict=True):
-        cell.text = str(text)
-        for run in cell.paragraphs[0].runs:
-            run.bold = True
-    for values in rows:
-        cells = table.add_row().cells
-        for cell, value in zip(cells, values, strict=True):
-            cell.text = str(value)
-    return table
-
-
-def _new_docx():
-    from docx import Document
-    from docx.oxml.ns import qn
-    from docx.shared import Pt
-
-    from casewatch.core.exports import a4
-
-    doc = a4(Document())
-    style = doc.styles["Normal"]
-    style.font.name = "Noto Sans CJK SC"
-    style.font.size = Pt(11)
-    # East-Asian text uses its own font slot in Word.
-    style.element.rPr.rFonts.set(qn("w:eastAsia"), "Noto Sans CJK SC")
-    return doc
-
-
 def progress_notice_docx(user, *, since=None, until=None, ranked: bool = True, today=None) -> bytes:
     """The progress notice (晾晒通报) for a period as a Word document; ranked or in unit order."""
     figures = board.figures(user, since=since, until=until, today=today)
-    doc = _new_docx()
+    doc = new_docx()
     doc.add_heading(_("Progress notice on problem rectification"), level=1)
     root = figures["root"]["name"] if figures["root"] else ""
     t = figures["totals"]
@@ -148,7 +97,7 @@ def progress_notice_docx(user, *, since=None, until=None, ranked: bool = True, t
             _light_label(r["light"]),
         ]
         body.append(([i] if ranked else []) + values)
-    _docx_table(doc, header, body)
+    docx_table(doc, header, body)
     if figures["listed_orders"]:
         doc.add_heading(_("Listed supervision orders"), level=2)
         for o in figures["listed_orders"]:
@@ -242,7 +191,7 @@ def weekly_docx(user, week_ending: dt.date | None = None, today=None) -> bytes:
     from docx.shared import Cm
 
     data = weekly_data(user, week_ending, today)
-    doc = _new_docx()
+    doc = new_docx()
     doc.add_heading(_("Weekly rectification progress report"), level=1)
     root = data["overall"]["root"]
     if root:
@@ -253,7 +202,7 @@ def weekly_docx(user, week_ending: dt.date | None = None, today=None) -> bytes:
     if rows:
         doc.add_picture(io.BytesIO(chart_png(rows)), width=Cm(16))
     doc.add_heading(_("Progress by district"), level=2)
-    _docx_table(
+    docx_table(
         doc,
         [_("District"), _("Found"), _("Rectified"), _("Open"), _("Overdue"), _("Rectification rate")],
         [[r["name"], r["found"], r["rectified"], r["open"], r["overdue"], percent(r["rate"])] for r in rows],

@@ -32,7 +32,7 @@ def qr_png(code: str, scale: int = 8) -> bytes:
 def _pdf():
     from fpdf import FPDF
 
-    from casewatch.problems.reports import cjk_font
+    from casewatch.core.documents import cjk_font
 
     pdf = FPDF(format="A4", unit="mm")
     pdf.set_auto_page_break(auto=False)

@@ -126,7 +126,7 @@ def review_docx(review) -> bytes:
 def review_pdf(review) -> bytes:
     from fpdf import FPDF
 
-    from casewatch.problems.reports import cjk_font
+    from casewatch.core.documents import cjk_font
 
     head, rows = _report_lines(review)
     spec = cjk_font()

@@ -4,41 +4,15 @@ library needed; the same image goes into the DOCX and the PDF)."""
 from __future__ import annotations
 
 import io
-from functools import lru_cache
 from pathlib import Path
 
-from django.conf import settings
 from PIL import Image, ImageDraw, ImageFont
 
-FONT_CANDIDATES = [
-    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc",
-    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
-]
+from casewatch.core.documents import cjk_font
+
 BRAND = (11, 61, 145)
 LIGHT = (198, 211, 235)
 GREY = (90, 99, 112)
-
-
-@lru_cache(maxsize=1)
-def cjk_font() -> tuple[str, int] | None:
-    """(path, face index) of a Simplified-Chinese font: ``SURVEYS_REPORT_FONT`` or a Noto CJK file."""
-    configured = getattr(settings, "SURVEYS_REPORT_FONT", "")
-    for path in ([configured] if configured else []) + FONT_CANDIDATES:
-        if not path or not Path(path).exists():
-            continue
-        if not path.endswith(".ttc"):
-            return path, 0
-        for index in range(10):
-            try:
-                name = ImageFont.truetype(path, 12, index=index).getname()[0]
-            except OSError:
-                break
-            if name.endswith(" SC"):
-                return path, index
-        return path, 0
-    return None
 
 
 def bold_font() -> tuple[str, int] | None:

@@ -3,7 +3,7 @@
 One `Report` is assembled from `results.compute` (this wave, and every wave of the same organising
 unit for the trend), the wave's forums and the tags on free-text answers; `to_docx` and `to_pdf`
 lay the same content out with python-docx and fpdf2. Charts are PNGs from `charts.py`. The PDF
-embeds the CJK font found by `charts.cjk_font()` (Noto Sans CJK SC on Debian), subset by fpdf2.
+embeds the CJK font found by `core.documents.cjk_font()` (Noto Sans CJK SC on Debian), subset by fpdf2.
 """
 
 from __future__ import annotations
