@@ -131,8 +131,10 @@ def import_job(job, import_run: int, table=None, encoding=None, report_dir=""):
     if not problems.is_empty():
         directory = Path(report_dir) if report_dir else imports_dir() / str(run.pk)
         csv_path, xlsx_path = issue_report.write_reports(
-            problems.with_columns(), directory, f"import-{run.pk}-errors"
+            problems, directory, f"import-{run.pk}-errors", language="zh-hans"
         )
+        # The same report for a reader who chose English (the download picks by language).
+        issue_report.write_reports(problems, directory, f"import-{run.pk}-errors.en", language="en")
         report_csv, report_xlsx = str(csv_path), str(xlsx_path)
     ImportRun.objects.filter(pk=run.pk).update(
         status=result.status,

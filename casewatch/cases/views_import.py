@@ -16,8 +16,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from casewatch.analytics.schema import TABLES
 from casewatch.cases.importing.tables import IMPORT_ORDER
@@ -152,6 +152,9 @@ def import_report(request, pk, fmt):
     _require_import(request.user)
     run = get_scoped_or_404(request.user, ImportRun, Action.IMPORT, pk=pk)
     path = {"csv": run.report_csv, "xlsx": run.report_xlsx}.get(fmt)
+    if path and (get_language() or "").startswith("en"):
+        english = Path(path).with_suffix(f".en.{fmt}")  # written beside the Chinese one
+        path = str(english) if english.is_file() else path
     if not path or not Path(path).is_file():
         raise Http404(_("Not found."))
     record_export(request.user, "cases.importrun", run.error_count, fmt)

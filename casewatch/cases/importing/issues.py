@@ -239,24 +239,93 @@ def report_rows(frame: pl.DataFrame):
     yield from ordered.select(COLUMNS).iter_rows()
 
 
-def write_reports(frame: pl.DataFrame, directory: Path, stem: str = "errors") -> tuple[Path, Path]:
-    """Write the problems as CSV (UTF-8 with BOM, for Excel) and XLSX; both neutralised."""
+#: Headings of the written report, by language: the reader's language first, the other
+#: language's reason beside it (the clerk and the engineer read the same file), the issue code last.
+REPORT_HEADERS = {
+    "zh": ("级别", "文件", "工作表", "行号", "列", "字段", "值", "原因", "原因（英文）", "问题代码"),
+    "en": ("Severity", "File", "Sheet", "Row", "Column", "Field", "Value", "Reason", "Reason (Chinese)", "Issue code"),
+}  # fmt: skip
+SEVERITY_LABELS = {"error": ("错误", "error"), "warning": ("警告", "warning")}
+
+
+def report_language(language: str | None = None) -> str:
+    """``"en"`` or ``"zh"``: the given language code, else the active Django language, else Chinese."""
+    if language is None:
+        try:
+            from django.utils.translation import get_language
+
+            language = get_language()
+        except Exception:  # outside Django (a script): the platform's working language
+            language = None
+    return "en" if (language or "zh").lower().startswith("en") else "zh"
+
+
+def _field_labels() -> tuple[dict[tuple[str, str], tuple[str, str]], dict[str, tuple[str, str]]]:
+    """(table, field) -> (zh, en), and field -> (zh, en) for a row whose table is not known."""
+    from casewatch.analytics.schema import TABLES
+
+    by_table, anywhere = {}, {}
+    for table in TABLES.values():
+        for column in table.columns:
+            by_table[(table.name, column.name)] = (column.zh, column.en)
+            anywhere.setdefault(column.name, (column.zh, column.en))
+    return by_table, anywhere
+
+
+def localised_rows(frame: pl.DataFrame, language: str | None = None):
+    """Rows of the report for a reader: severity and field by their names (the field as the
+    canonical table names it, the table told by the file or sheet name), the reason in the
+    reader's language first. Yields tuples in the order of `REPORT_HEADERS`."""
+    from casewatch.cases.importing.tables import table_for_name
+
+    en = report_language(language) == "en"
+    by_table, anywhere = _field_labels()
+    tables: dict[tuple[str, str], str | None] = {}
+    for severity, file, sheet, row, column, field, value, code, reason_zh, reason_en in report_rows(frame):
+        key = (file or "", sheet or "")
+        if key not in tables:
+            stem = Path(file or "").stem
+            tables[key] = (table_for_name(sheet) if sheet else None) or table_for_name(stem)
+        label = (by_table.get((tables[key], field)) or anywhere.get(field)) if field else None
+        yield (
+            SEVERITY_LABELS.get(severity, (severity, severity))[1 if en else 0],
+            file,
+            sheet,
+            row,
+            column,
+            (label[1 if en else 0] if label else field) or "",
+            value,
+            reason_en if en else reason_zh,
+            reason_zh if en else reason_en,
+            code,
+        )
+
+
+def write_reports(
+    frame: pl.DataFrame, directory: Path, stem: str = "errors", language: str | None = None
+) -> tuple[Path, Path]:
+    """Write the problems as CSV (UTF-8 with BOM, for Excel) and XLSX; both neutralised.
+
+    Headings, severities and field names are in `language` (default: the active language,
+    Chinese outside a request); the reasons in both languages, the reader's first."""
     directory.mkdir(parents=True, exist_ok=True)
+    lang = report_language(language)
+    header = REPORT_HEADERS[lang]
     csv_path = directory / f"{stem}.csv"
     xlsx_path = directory / f"{stem}.xlsx"
     with csv_path.open("w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh)
-        writer.writerow(COLUMNS)
-        for row in report_rows(frame):
+        writer.writerow(header)
+        for row in localised_rows(frame, lang):
             writer.writerow([neutralise(v) for v in row])
 
     def limited():
-        for n, row in enumerate(report_rows(frame)):
+        for n, row in enumerate(localised_rows(frame, lang)):
             if n >= XLSX_MAX_ROWS:
                 break
             yield row
 
-    data, _rows = xlsx_bytes("errors", COLUMNS, limited())
+    data, _rows = xlsx_bytes("导入问题" if lang == "zh" else "import problems", header, limited())
     xlsx_path.write_bytes(data)
     return csv_path, xlsx_path
 
@@ -271,11 +340,11 @@ def preview(frame: pl.DataFrame, limit: int = 50) -> list[dict]:
     return out
 
 
-def to_csv_text(frame: pl.DataFrame) -> str:
-    """The report as CSV text (neutralised); used by tests and the API."""
+def to_csv_text(frame: pl.DataFrame, language: str | None = None) -> str:
+    """The report as CSV text (neutralised, as `write_reports` writes it)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(COLUMNS)
-    for row in report_rows(frame):
+    writer.writerow(REPORT_HEADERS[report_language(language)])
+    for row in localised_rows(frame, language):
         writer.writerow([neutralise(v) for v in row])
     return buffer.getvalue()

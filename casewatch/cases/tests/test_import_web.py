@@ -137,7 +137,7 @@ def test_report_download_is_neutralised_and_audited(client, world, media_root, t
     assert response.status_code == 200
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text)))
-    assert [r["value"] for r in rows if r["code"] == "bad_case_number"] == ["'" + payload]
+    assert [r["Value"] for r in rows if r["Issue code"] == "bad_case_number"] == ["'" + payload]
     assert AuditLog.objects.filter(action=AuditAction.EXPORT, object_type="cases.importrun").exists()
     xlsx = client.get(reverse("cases:import_report", args=[run.pk, "xlsx"]))
     assert xlsx.status_code == 200 and xlsx["Content-Type"].startswith("application/vnd.openxml")
