@@ -142,9 +142,12 @@ class Config:
     # this many records is compared on the name alone (larger blocks need one more agreeing field)
     match_probability: float = 0.95
     er_name_block_max: int = 40
-    # ... and records of a name carried by at most this many records merge when they stand on the
-    # same side of suits against the same counterpart (resolve._counterpart_links)
+    # ... and records of a name carried by at most this many records merge when they appear beside
+    # a party of one name, on either side (resolve._counterpart_links)
     er_counterpart_name_max: int = 10
+    # ... the party of one name both records appear beside must itself be this uncommon (a bank
+    # or a lawyer beside hundreds of people is no evidence that two of them are one)
+    er_associate_max: int = 40
 
     def as_dict(self) -> dict:
         return asdict(self)

@@ -333,34 +333,54 @@ COUNTERPART_WEIGHT = 10.0
 
 
 def _counterpart_links(con: duckdb.DuckDBPyConnection, cfg: Config, known: set) -> list[tuple]:
-    """Relational evidence the field comparison cannot see: two records of one uncommon name (at
-    most ``er_counterpart_name_max`` records in the population) on the same side of suits against
-    a counterpart of one name, with no conflicting birth
-    date or phone, are one party — a court names "苏海建" twice opposite the same plaintiff."""
+    """Relational evidence the field comparison cannot see (a judgment often gives a party's name
+    and nothing else):
+
+    * **one case**: two records of one name (same reading) in the same case are one person — a
+      lawyer written once with and once without an ID number, acting for both sides;
+    * **a shared associate**: two records of an uncommon name (at most ``er_counterpart_name_max``
+      records in the population) that each appear in a case beside a party of one name — on the
+      same side or the other — are one person: "苏海建" named twice opposite the same plaintiff, a
+      husband named in his divorce opposite his wife and in the debt suits beside her. The
+      associate must itself be uncommon (at most ``er_associate_max`` records; a bank or a
+      lawyer with hundreds of suits says nothing) and act as a party, not as an agent.
+
+    Never when the two records carry different identifiers, birth dates or phones."""
     cap = int(cfg.er_counterpart_name_max)
+    acap = int(cfg.er_associate_max)
     rows = con.execute(
         f"""
-        WITH side AS (
-            SELECT cp.unit_code || '|' || cp.case_number AS ck, cp.party_id,
-                   CASE WHEN cp.role IN ('plaintiff', 'applicant') THEN 1 ELSE 2 END AS s
-            FROM case_parties cp WHERE cp.role IN ('plaintiff', 'defendant', 'applicant', 'debtor')
+        WITH app AS (
+            SELECT cp.unit_code || '|' || cp.case_number AS ck, cp.party_id, cp.role <> 'agent' AS is_party
+            FROM case_parties cp
         ), nb AS (SELECT kind, name_py, count(*) AS n FROM fl_pop GROUP BY ALL),
-        subj AS (SELECT e.party_id, e.kind, e.name_py, e.birth_date, e.phone_norm, e.reliable_id
-                 FROM fl_er_in e JOIN nb USING (kind, name_py) WHERE nb.n <= {cap}),
+        subj AS (SELECT e.party_id, e.kind, e.name_py, e.birth_date, e.phone_norm, e.reliable_id, nb.n
+                 FROM fl_er_in e JOIN nb USING (kind, name_py)),
+        same_case AS (
+            SELECT a.party_id AS l, b.party_id AS r
+            FROM app a JOIN subj x ON x.party_id = a.party_id
+            JOIN app b ON b.ck = a.ck AND b.party_id > a.party_id
+            JOIN subj y ON y.party_id = b.party_id AND y.kind = x.kind AND y.name_py = x.name_py
+        ),
         ctx AS (
-            SELECT DISTINCT x.party_id, x.kind, x.name_py, a.s, op.kind || ':' || op.name_py AS other
-            FROM subj x JOIN side a ON a.party_id = x.party_id
-            JOIN side b ON b.ck = a.ck AND b.s <> a.s
+            SELECT DISTINCT x.party_id, x.kind, x.name_py, op.kind || ':' || op.name_py AS other
+            FROM subj x JOIN app a ON a.party_id = x.party_id
+            JOIN app b ON b.ck = a.ck AND b.party_id <> a.party_id AND b.is_party
             JOIN fl_pop op ON op.party_id = b.party_id
-        )
-        SELECT DISTINCT cx.party_id, cy.party_id
-        FROM ctx cx JOIN ctx cy ON cx.other = cy.other AND cx.s = cy.s AND cx.kind = cy.kind
-             AND cx.name_py = cy.name_py AND cx.party_id < cy.party_id
-        JOIN subj x ON x.party_id = cx.party_id JOIN subj y ON y.party_id = cy.party_id
+            JOIN nb o ON o.kind = op.kind AND o.name_py = op.name_py
+            WHERE x.n <= {cap} AND o.n <= {acap} AND op.name_py <> x.name_py
+        ),
+        assoc AS (
+            SELECT cx.party_id AS l, cy.party_id AS r
+            FROM ctx cx JOIN ctx cy ON cx.other = cy.other AND cx.kind = cy.kind
+                 AND cx.name_py = cy.name_py AND cx.party_id < cy.party_id
+        ),
+        cand AS (SELECT l, r FROM same_case UNION SELECT l, r FROM assoc)
+        SELECT DISTINCT c.l, c.r
+        FROM cand c JOIN subj x ON x.party_id = c.l JOIN subj y ON y.party_id = c.r
         WHERE (x.reliable_id IS NULL OR y.reliable_id IS NULL)
-          AND coalesce(x.reliable_id = y.reliable_id, true)
           AND coalesce(x.birth_date = y.birth_date, true) AND coalesce(x.phone_norm = y.phone_norm, true)
-        """  # noqa: S608 - a number from Config
+        """  # noqa: S608 - numbers from Config
     ).fetchall()
     return [(a, b, COUNTERPART_WEIGHT, "name,counterpart") for a, b in rows if (a, b) not in known]
 

@@ -291,3 +291,37 @@ def test_a_party_named_twice_opposite_the_same_counterpart_is_one_party():
     k2 = d.case(["A"], ["J2"], 300, outcome="mediation", days=5)
     got = codes(d.run())
     assert "F1" in got[k1] and "F1" in got[k2]
+
+
+def test_a_husband_named_without_anything_in_his_divorce_is_linked_through_his_wife():
+    """Seed 912 missed a divorce-debt ring: the husband's record in the divorce judgment carried
+    his name only, so the divorce was not his and the debt suits by his relatives (beside his
+    wife as co-defendant) had no divorce to look back from. Two records of one uncommon name
+    that appear beside the same party — here his wife, once opposite, once on his side — are one."""
+    d = Docket()
+    d.person("H", "周超国", id_number="330203199412121328", birth_date="1994-12-12")
+    d.person("W", "董梅飞", id_number="330203199308263736", birth_date="1993-08-26")
+    d.person("HJ", "周超国", division_code="330203")  # the divorce judgment: name only
+    divorce = d.case(["W"], ["HJ"], 300, cause="离婚纠纷", days=180)
+    debts = [
+        d.case([d.person(f"R{i}", f"周{n}")], ["H", "W"], 300 + day, outcome="mediation", days=6)
+        for i, (n, day) in enumerate((("娜", -45), ("秀", 35), ("琳平", 60)))
+    ]
+    res = d.run()
+    got = codes(res)
+    assert all("F9" in got[k] for k in debts)
+    assert "F9" in got[divorce]
+    assert any(s >= {divorce, *debts} for s in lead_sets(res))
+
+
+def test_an_agent_written_twice_in_one_case_acts_for_both_sides():
+    """Seed 902 missed an agent + address ring: in its one suit where the agent acted for both
+    sides, the agent was written once with an ID number and once by name only, so "one agent for
+    both sides" did not fire. Two records of one name in one case are one person."""
+    d = Docket()
+    d.person("AG", "乔健明", id_number="330203198910218085", phone="13702735736")
+    d.person("AJ", "乔健明")
+    p, q = d.person("P", "丁峰"), d.person("Q", "林洋宇")
+    k = d.case([p], [q], 10, outcome="mediation", days=16, agents={p: "AJ", q: "AG"})
+    got = codes(d.run())
+    assert "agent for both sides" in got[k]["F3"]
