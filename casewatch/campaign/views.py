@@ -215,7 +215,7 @@ def signin(request, token):
 def coverage(request):
     """Coverage by unit and by agency: distinct persons reached ÷ roster, over a period."""
     _require(request)
-    from casewatch.campaign.indicators import Scope, education
+    from casewatch.campaign.indicators import education_by_unit
 
     start, end = forms.default_period()
     form = forms.ReportForm(request.GET or None)
@@ -228,18 +228,9 @@ def coverage(request):
     units = Unit.objects.restrict(request.user).filter(kind__in=("district", "agency")).order_by("path")
     if request.user.scope and request.user.scope.kind in ("agency", "unit"):
         units = Unit.objects.restrict(request.user).order_by("path")
-    rows = []
-    for unit in units[:80]:
-        sessions, people = education(Scope(unit, start, end))
-        rows.append(
-            {
-                "unit": unit,
-                "sessions": sessions["value"],
-                "reached": people["num"],
-                "roster": people["den"],
-                "coverage": people["extra"]["coverage"],
-            }
-        )
+    units = list(units[:80])
+    figures = education_by_unit(units, start, end)
+    rows = [{"unit": unit, **figures[unit.id]} for unit in units]
     return render(request, "campaign/coverage.html", {"rows": rows, "start": start, "end": end, "form": form})
 
 

@@ -62,6 +62,27 @@ def test_unit_coverage_counts_only_that_units_roster(world):
     assert (sessions["value"], people["num"], people["den"]) == (1, 2, 3)
 
 
+def test_coverage_by_unit_matches_the_per_unit_figures_in_three_queries(world, django_assert_num_queries):
+    from casewatch.campaign.indicators import Scope, education, education_by_unit
+
+    units = list(Unit.objects.filter(code__in=["330212", "330212-PSB", "330212-PSB-XJ", "330212-CRT"]))
+    with django_assert_num_queries(3):
+        grouped = education_by_unit(units, START, END)
+    for unit in units:
+        sessions, people = education(Scope(unit, START, END))
+        expected = {
+            "sessions": sessions["value"],
+            "reached": people["num"],
+            "roster": people["den"],
+            "coverage": people["extra"]["coverage"],
+        }
+        assert grouped[unit.id] == expected, unit.code
+    xj = next(u for u in units if u.code == "330212-PSB-XJ")
+    assert (grouped[xj.id]["sessions"], grouped[xj.id]["reached"], grouped[xj.id]["roster"]) == (1, 2, 3)
+    district = next(u for u in units if u.code == "330212")
+    assert (grouped[district.id]["reached"], grouped[district.id]["roster"]) == (2, 5)
+
+
 def test_norms_and_topics(figures):
     assert figures["norms"]["value"] == 1
     assert figures["norms"]["extra"]["by_kind"] == {"agency": 1}
