@@ -179,6 +179,8 @@ def _object_type_label(label: str) -> str:
 
 def _audit_rows(qs):
     """Audit rows with labels (action, object type), local times, the person's name."""
+    from casewatch.core.audit_text import details_text, message_text
+
     actions = dict(AuditAction.choices)
     types: dict[str, str] = {}
     for r in qs.select_related("user").iterator(chunk_size=2000):
@@ -194,9 +196,9 @@ def _audit_rows(qs):
             types[r.object_type],
             r.object_id,
             r.object_repr,
-            r.before,
-            r.after,
-            r.message,
+            details_text(r.object_type, r.before),
+            details_text(r.object_type, r.after),
+            message_text(r.message),
         ]
 
 

@@ -11,7 +11,9 @@ class ProblemsConfig(AppConfig):
 
     def ready(self):
         from casewatch.core.context_processors import register_nav
-        from casewatch.problems import tasks  # noqa: F401 - registers the scheduled jobs
+        from casewatch.problems import audit_text, tasks  # noqa: F401 - tasks registers the scheduled jobs
+
+        audit_text.register()
 
         register_nav("problems:problem_list", _("Problems"), "view", position=5)
         register_nav("problems:board", _("Progress board"), "view", position=6)

@@ -247,6 +247,15 @@ class ProblemEvent(models.Model):
     def __str__(self):
         return f"{self.problem_id} {self.action}"
 
+    # States are stored as codes; pages show their labels (the history is never rewritten).
+    @property
+    def from_status_label(self) -> str:
+        return str(dict(ProblemStatus.choices).get(self.from_status, self.from_status)) or "—"
+
+    @property
+    def to_status_label(self) -> str:
+        return str(dict(ProblemStatus.choices).get(self.to_status, self.to_status)) or "—"
+
 
 class SupervisionOrder(models.Model):
     """A supervision order (督办): a higher body orders a matter handled by a deadline.

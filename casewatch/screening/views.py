@@ -225,23 +225,46 @@ def rule_list(request):
     )
 
 
+def _article(citation: dict) -> dict:
+    """A cited article with its text, or why there is none. The folder being set is not enough:
+    a citation may name a whole document (no article), a law the folder does not hold (another
+    version, a ministry rule, an internal norm) or an article the text lacks — each said as it is,
+    not as "folder not set"."""
+    from casewatch.analytics.laws import article_text, library
+
+    law, number = citation.get("law"), citation.get("article")
+    text, missing = None, ""
+    if not settings.LAWS_DIR:
+        missing = _("Article text not loaded (set CASEWATCH_LAWS_DIR to the statute folder).")
+    elif not number:
+        missing = _("The citation names the whole document, not an article.")
+    else:
+        try:
+            found = library(str(settings.LAWS_DIR)).resolve(law) if law else None
+        except FileNotFoundError:
+            missing = _("The statute folder %(folder)s does not exist.") % {"folder": settings.LAWS_DIR}
+        else:
+            if found is None:
+                missing = _("This law (or this version of it) is not among the statute texts.")
+            else:
+                text = article_text(settings.LAWS_DIR, law, number)
+                if not text:
+                    missing = _("%(article)s is not in the statute text %(file)s.") % {
+                        "article": number,
+                        "file": found.name,
+                    }
+    # Citation notes are written in English in the rule catalogue; shown to English readers only.
+    note = "" if _lang_zh() else citation.get("note") or ""
+    return {"label": citation.get("label"), "text": text, "missing": missing, "note": note}
+
+
 @login_required
 def rule_detail(request, rule_id):
     versions = list(RuleVersion.objects.filter(rule_id=rule_id).order_by("-version"))
     if not versions:
         raise Http404
     rule = versions[0]
-    articles = []
-    if settings.LAWS_DIR:
-        from casewatch.analytics.laws import article_text
-
-        for c in rule.basis:
-            text = (
-                article_text(settings.LAWS_DIR, c.get("law"), c.get("article")) if c.get("article") else None
-            )
-            articles.append({"label": c.get("label"), "text": text, "note": c.get("note")})
-    else:
-        articles = [{"label": c.get("label"), "text": None, "note": c.get("note")} for c in rule.basis]
+    articles = [_article(c) for c in rule.basis]
     return render(
         request,
         "screening/rule_detail.html",

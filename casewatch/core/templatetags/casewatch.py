@@ -38,3 +38,19 @@ def querystring_without(context, *names):
     for name in names:
         query.pop(name, None)
     return query.urlencode()
+
+
+@register.filter
+def audit_message(message):
+    """A stored audit message in the reader's language (see core.audit_text)."""
+    from casewatch.core.audit_text import message_text
+
+    return message_text(message or "")
+
+
+@register.simple_tag
+def audit_details(record, which):
+    """A record's ``before`` or ``after`` as ``field name: value`` pairs, in the reader's language."""
+    from casewatch.core.audit_text import details_text
+
+    return details_text(record.object_type, getattr(record, which))
