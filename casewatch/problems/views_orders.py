@@ -202,6 +202,16 @@ def accountability_page(request):
         since, until = form.cleaned_data["since"], form.cleaned_data["until"]
     by = "person" if request.GET.get("by") == "person" else "unit"
     rows = accountability.stats(user, by=by, since=since, until=until)
+    if request.GET.get("export") == "xlsx":
+        if not can(user, Action.EXPORT):
+            raise PermissionDenied(_("Your role may not export."))
+        record_export(user, "problems.accountability", len(rows), "xlsx")
+        return xlsx_response(
+            _("accountability") + ".xlsx",
+            _("Accountability"),
+            accountability_header(by, since, until),
+            accountability_rows(rows, since, until),
+        )
     reviews = AccountabilityReview.objects.restrict(user, Action.VIEW).select_related(
         "unit", "person", "rule"
     )
@@ -218,8 +228,44 @@ def accountability_page(request):
             "can_configure": can(user, Action.SUPERVISE) and orders.user_is_city_level(user),
             "can_evaluate": can(user, Action.SUPERVISE),
             "rule_form": RuleForm(),
+            "can_export": can(user, Action.EXPORT),
         },
     )
+
+
+def accountability_header(by: str, since, until) -> list[str]:
+    """Column headings of the accountability export (the table of the page), in the reader's language."""
+    return [
+        _("Person") if by == "person" else _("Unit"),
+        _("Unit") if by == "person" else _("Part of"),
+        _("Serious"),
+        _("Moderate"),
+        _("Minor"),
+        _("Total"),
+        _("Overdue"),
+        _("Rectified"),
+        _("Open reviews"),
+        _("From"),
+        _("To"),
+    ]
+
+
+def accountability_rows(rows, since, until):
+    """Every row of the statistics (the page shows the first 200), names not codes."""
+    for r in rows:
+        yield [
+            r["name"],
+            r["parent"],
+            r["high"],
+            r["medium"],
+            r["low"],
+            r["total"],
+            r["overdue"],
+            r["rectified"],
+            r["open_reviews"],
+            since,
+            until,
+        ]
 
 
 @login_required
