@@ -71,18 +71,24 @@ def round_half_up(value, places: int = 1) -> Decimal | None:
     return Decimal(str(value)).quantize(q, rounding=ROUND_HALF_UP)
 
 
-def connect(tables: dict | None = None):
+def connect(tables: dict | None = None, store=None):
     """A DuckDB connection with the enforcement tables (Arrow, or empty) and the calendar views.
 
     ``tables`` maps canonical names to Arrow tables (registered, zero-copy) or Parquet paths (read
-    once into DuckDB tables); absent ones are empty.
+    once into DuckDB tables); absent ones are empty. ``store``: the path of the warm analytics
+    store (:mod:`casewatch.analytics.store`), attached read-only and read through views instead.
     """
     import duckdb
     import pyarrow as pa
 
     con = duckdb.connect()
     tables = tables or {}
-    for name in ENF_TABLES:
+    if store is not None:
+        from casewatch.analytics import store as warm
+
+        warm.attach(con, store)
+        warm.create_views(con, tables=ENF_TABLES)
+    for name in ENF_TABLES if store is None else ():
         value = tables.get(name)
         if value is None:
             value = pa.Table.from_pylist([], schema=schema.arrow_schema(name))

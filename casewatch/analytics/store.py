@@ -224,6 +224,16 @@ def state(path: str | Path) -> dict[str, dict]:
     }
 
 
+def meta(path: str | Path) -> dict[str, str]:
+    """The store's ``_meta`` facts (format, fingerprint, source …)."""
+    con = duckdb.connect()
+    try:
+        attach(con, path)
+        return dict(con.execute(f"SELECT name, value FROM store.main.{META_TABLE}").fetchall())  # noqa: S608
+    finally:
+        con.close()
+
+
 def counts(con: duckdb.DuckDBPyConnection, alias: str = "store") -> dict[str, int]:
     """Row counts of every canonical table of an attached store."""
     union = " UNION ALL ".join(
@@ -375,6 +385,10 @@ class Writer:
         self.con.execute(f"DROP TABLE {gone}")
         self.changed[name] = (n_up, deleted)
         return n_up, deleted
+
+    def set_meta(self, name: str, value: str) -> None:
+        """Record a fact about the store (e.g. which database it mirrors)."""
+        self.con.execute(f"INSERT OR REPLACE INTO main.{META_TABLE} VALUES (?, ?)", [name, value])  # noqa: S608
 
     def set_state(
         self, name: str, watermark: dt.datetime | None, how: str, seconds: float | None = None

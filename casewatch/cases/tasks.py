@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
+from casewatch.cases import warehouse
 from casewatch.cases.importing import Options, run_import
 from casewatch.cases.importing import issues as issue_report
 from casewatch.cases.models import ImportRun
@@ -152,6 +153,7 @@ def import_job(job, import_run: int, table=None, encoding=None, report_dir=""):
         f"{totals['unchanged']} unchanged, {result.error_count} errors"
     )
     job.write_log(summary)
+    warehouse.after_import(job, run.started_at)  # the warm analytics store gets what was written
     timings = {k: round(v, 2) for k, v in result.timings.items()}
     return {
         "import_run": run.pk,

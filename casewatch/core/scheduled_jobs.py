@@ -16,11 +16,12 @@ from casewatch.core import jobs
 def falselit_scan(job):
     """Score the registry's civil cases for false-litigation risk and store new leads."""
     from casewatch.analytics.falselit import Config, run
-    from casewatch.cases.snapshot import snapshot
+    from casewatch.cases import warehouse
     from casewatch.falselit import services
 
     job.set_progress(10, "snapshot")
-    data = snapshot(["cases", "parties", "case_parties", "events"])
+    warehouse.ensure_fresh()
+    data = warehouse.tables(["cases", "parties", "case_parties", "events"])
     job.set_progress(40, "scoring")
     result = run(data, Config.from_dict(getattr(settings, "FALSELIT_CONFIG", None)))
     scan = services.load_scan(result, source="registry")

@@ -47,6 +47,7 @@ DEFAULT_SCHEDULES: dict[str, tuple] = {
         "after_imports",
         True,
     ),
+    "warehouse-sync": ("warehouse.sync", {}, None, 5, "", True),
     "falselit-scan": ("scheduler.falselit_scan", {}, "02:00", None, "", True),
     "report-snapshot": ("scheduler.report_snapshot", {"keep": 7}, "03:00", None, "", True),
     "backup-nightly": ("scheduler.backup", {}, "02:30", None, "", False),

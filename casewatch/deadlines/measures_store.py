@@ -58,12 +58,13 @@ def data_version() -> str:
 
 def _build(path: Path) -> None:
     from casewatch.analytics.engines.duckdb_engine import DuckDBEngine
-    from casewatch.cases.snapshot import read_table
+    from casewatch.cases import warehouse
     from casewatch.deadlines.services import light_configs
 
     engine = DuckDBEngine()
     try:
-        engine.load({name: read_table(name) for name in ("cases", "events", "units", "staff")})
+        warehouse.ensure_fresh()  # the data version was read from the registry: store in step
+        warehouse.load_engine(engine, ["cases", "events", "units", "staff"])
         engine._expose(timezone.localdate(), None)
         facts = ms.build_facts(engine.con, lights=light_configs())
     finally:

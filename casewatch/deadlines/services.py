@@ -195,8 +195,14 @@ def _scope_where(path: str | None, column: str) -> str:
 def load_engine(as_of: dt.date, path: str | None = None, pending_only: bool = False):
     """A DuckDB engine holding the registry's cases and events (optionally one subtree, pending only)."""
     from casewatch.analytics.engines.duckdb_engine import DuckDBEngine
+    from casewatch.cases import warehouse
     from casewatch.cases.snapshot import read_table
 
+    if warehouse.available():
+        engine = _store_engine(warehouse.path(), path, pending_only)
+        if engine is not None:
+            engine._expose(as_of, None)
+            return engine
     where = _scope_where(path, "t.unit_code")
     if pending_only:
         where = " AND ".join(x for x in (where, "t.status IN ('pending', 'suspended')") if x)
@@ -207,11 +213,49 @@ def load_engine(as_of: dt.date, path: str | None = None, pending_only: bool = Fa
     return engine
 
 
+def _store_engine(store_path, path: str | None, pending_only: bool):
+    """A DuckDB engine over the warm analytics store, cases restricted to a subtree / pending."""
+    import pyarrow as pa
+
+    from casewatch.analytics.engines.duckdb_engine import DuckDBEngine
+    from casewatch.analytics.store import StoreError
+    from casewatch.core.models import Unit
+
+    engine = DuckDBEngine()
+    try:
+        engine.attach_store(store_path)
+    except StoreError:
+        engine.close()
+        return None
+    filters = []
+    if path not in (None, "/"):
+        if not _PATH.match(path):
+            raise ValueError("unexpected unit path")
+        codes = list(Unit.objects.filter(path__startswith=path).values_list("code", flat=True))
+        engine.con.register("_codes_in", pa.table({"code": pa.array(codes, pa.string())}))
+        engine._exec("CREATE OR REPLACE TEMP TABLE scope_codes AS SELECT * FROM _codes_in")
+        engine.con.unregister("_codes_in")
+        filters.append("unit_code IN (SELECT code FROM temp.scope_codes)")
+    if pending_only:
+        filters.append("status IN ('pending', 'suspended')")
+    if filters:
+        where = " AND ".join(filters)
+        engine._exec(f"CREATE OR REPLACE VIEW lake.cases AS SELECT * FROM store.main.cases WHERE {where}")  # noqa: S608
+        engine._exec(
+            "CREATE OR REPLACE VIEW lake.events AS SELECT e.* FROM store.main.events AS e SEMI JOIN lake.cases AS c "
+            "ON c.unit_code = e.unit_code AND c.case_number = e.case_number"
+        )
+    return engine
+
+
 def refresh(as_of: dt.date | None = None, actor=None, progress=None) -> dict:
     """Recompute every pending case's state and every custody chain; bulk upsert; record escalations."""
     from casewatch.cases.models import Case
 
     as_of = as_of or timezone.localdate()
+    from casewatch.cases import warehouse
+
+    warehouse.ensure_fresh()
     engine = load_engine(as_of, pending_only=False)
     try:
         state = dl.deadline_state(engine.con, as_of, lights=light_configs(), ladder=ladder()).to_pylist()

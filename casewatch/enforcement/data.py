@@ -16,7 +16,14 @@ from casewatch.core.models import Unit
 
 
 def connect(tables: tuple[str, ...] = enf.ENF_TABLES):
-    """A DuckDB connection over the registry's enforcement tables (plus cases and parties)."""
+    """A DuckDB connection over the registry's enforcement tables (plus cases and parties).
+
+    Over the warm analytics store (attached, no copy) when there is one; else a snapshot.
+    """
+    from casewatch.cases import warehouse
+
+    if warehouse.available():
+        return enf.connect(store=warehouse.path())
     return enf.connect({name: snapshot.read_table(name) for name in tables})
 
 

@@ -228,14 +228,14 @@ def test_run(user, sql: str, as_of=None) -> tuple[list[str], list[dict]]:
     """Run SQL with limits over the registry (the user's scope) without saving; (columns, rows)."""
     from django.utils import timezone
 
-    from casewatch.cases.snapshot import snapshot
+    from casewatch.cases import warehouse
     from casewatch.screening.services import get_engine
 
     _require_supervisor(user)
     normalised = validate_sql(sql)
     eng = get_engine("duckdb")
     try:
-        eng.load(snapshot())
+        warehouse.load_engine(eng)  # the warm store as it is (no snapshot per request)
         eng.expose(as_of or timezone.localdate())
         rows = run_custom(eng.con, "U-0", normalised, row_limit=ROW_LIMIT, seconds=SECONDS)
     finally:

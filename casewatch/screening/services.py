@@ -113,8 +113,6 @@ def analyze(
     progress=None,
 ) -> ScreeningRun:
     """Run the catalogue over the registry (or a Parquet lake) and load the findings."""
-    from casewatch.cases.snapshot import snapshot
-
     as_of = as_of or timezone.localdate()
     versions = sync_catalogue()
     rules = [r for r in catalogue() if not rule_ids or r.id in rule_ids]
@@ -145,7 +143,10 @@ def analyze(
         if lake:
             eng.load_parquet_dir(lake)
         else:
-            eng.load(snapshot())
+            from casewatch.cases import warehouse
+
+            warehouse.ensure_fresh()  # the warm store, synced; a snapshot when there is none
+            warehouse.load_engine(eng)
         run.snapshot_seconds = time.perf_counter() - t_snap
         if progress:
             progress(30, "rules")

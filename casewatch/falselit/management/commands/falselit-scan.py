@@ -20,9 +20,10 @@ class Command(BaseCommand):
         if source:
             data = source
         else:
-            from casewatch.cases.snapshot import snapshot
+            from casewatch.cases import warehouse
 
-            data = snapshot(["cases", "parties", "case_parties", "events"])
+            warehouse.ensure_fresh()
+            data = warehouse.tables(["cases", "parties", "case_parties", "events"])
         result = run(data, cfg)
         scan = services.load_scan(result, source=source or "registry")
         self.stdout.write(
