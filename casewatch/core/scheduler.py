@@ -47,7 +47,7 @@ DEFAULT_SCHEDULES: dict[str, tuple] = {
         "after_imports",
         True,
     ),
-    "warehouse-sync": ("warehouse.sync", {}, None, 5, "", True),
+    "warehouse-sync": ("warehouse.sync", {}, None, 5, "warm_store", True),
     "falselit-scan": ("scheduler.falselit_scan", {}, "02:00", None, "", True),
     "report-snapshot": ("scheduler.report_snapshot", {"keep": 7}, "03:00", None, "", True),
     "backup-nightly": ("scheduler.backup", {}, "02:30", None, "", False),
@@ -147,6 +147,10 @@ def _condition_met(schedule: Schedule) -> bool:
         if since is not None:
             imports = imports.filter(finished_at__gt=since)
         return imports.exists()
+    if schedule.condition == "warm_store":  # only an installation with an analytics store syncs it
+        from casewatch.cases import warehouse
+
+        return warehouse.available()
     return True
 
 

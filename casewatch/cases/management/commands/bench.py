@@ -364,6 +364,12 @@ SUBCOMMANDS = {
         "board_handler",
         "load 100,000 problems; board page and API p50/p95 over HTTP",
     ),
+    "store": _lazy(
+        "casewatch.cases.bench_store",
+        "arguments",
+        "handler",
+        "the warm analytics store on a Parquet lake: build, 1% delta sync, catalogue and deadlines beside a floor",
+    ),
     "serve": _lazy(
         "casewatch.core.bench_serve",
         "serve_arguments",
