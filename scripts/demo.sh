@@ -22,6 +22,8 @@ if [ ! -f "$DEMO_DIR/manifest.json" ]; then
 fi
 echo "importing the demo city …"
 $CW import "$DEMO_DIR" --user sysadmin
+echo "building the warm analytics store (synced after every import and by the worker) …"
+$CW warehouse rebuild
 echo "screening every case …"
 $CW analyze --as-of 2026-09-30 --user city_supervisor > /dev/null
 echo "computing deadlines, lights and escalations …"
@@ -40,6 +42,7 @@ echo "a year of notarisation at the notary offices …"
 $CW notary-demo > /dev/null
 echo "the campaign: tasks, warning education, norms, research topics, key cases, listed leads …"
 $CW campaign-demo > /dev/null
+$CW warehouse sync > /dev/null  # what the demo steps above wrote, before the report reads it
 echo "the campaign report as of 2026-09-30 (city) …"
 $CW campaign-report --unit 330200 --start 2026-01-01 --as-of 2026-09-30 --enforcement-until 2026-07-31
 

@@ -12,6 +12,7 @@ changes between the two.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -29,6 +30,8 @@ from casewatch.analytics.rules import RULES, Rule
 from casewatch.analytics.timelimits import calendar_table
 
 _DUCK_TYPES = {name: types[1] for name, types in schema.TYPES.items()}
+#: in a scoped run, tables read by at least this many rules are copied once; others stay views
+_MATERIALIZE_FROM = 3
 
 
 def _select_canonical(table: str, present: set[str], source: str) -> str:
@@ -132,11 +135,12 @@ class DuckDBEngine(Engine):
             self._exec("CREATE OR REPLACE TABLE main.run_scope AS SELECT DISTINCT * FROM _scope_in")
         finally:
             self.con.unregister("_scope_in")
-        # The changed cases' rows of the tables the catalogue reads are copied once into small temp
+        # The changed cases' rows of the tables many rules read are copied once into small temp
         # tables (one hash semi-join per table), so the rules scan 1% of the data instead of
         # semi-joining the whole lake in every rule; the other tables are semi-join views, paid
-        # only by a query (custom rule, deadline or false-litigation SQL) that reads them.
-        used = {table for rule in RULES for table in rule.tables} | {"custody_events"}
+        # (for the columns it reads) only by a query that reads them.
+        reads = Counter(table for rule in RULES for table in rule.tables)
+        used = {table for table, n in reads.items() if n >= _MATERIALIZE_FROM} | {"custody_events"}
         on_case = "s.unit_code = t.unit_code AND s.case_number = t.case_number"
         for name in schema.TABLES:
             if name in CASE_TABLES:
