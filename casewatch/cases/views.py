@@ -15,9 +15,16 @@ from django.views.decorators.http import require_POST
 
 from casewatch.cases.filtersets import CaseFilterForm
 from casewatch.cases.models import Case, Party
-from casewatch.cases.services import case_parties, keyset_page, matter_timeline, single_track_coverage
+from casewatch.cases.services import (
+    PAGE_SIZE,
+    case_parties,
+    keyset_page,
+    matter_timeline,
+    single_track_coverage,
+)
 from casewatch.core.choices import Action
 from casewatch.core.exports import csv_response, xlsx_response
+from casewatch.core.pagination import page_size
 from casewatch.core.permissions import user_can
 from casewatch.core.services import get_scoped_or_404, record_export, reveal
 
@@ -119,7 +126,7 @@ def case_list(request):
         if fmt == "csv":
             return csv_response("cases.csv", case_export_header(), _export_rows(qs))
         return xlsx_response("cases.xlsx", _("Cases"), case_export_header(), _export_rows(qs))
-    page = keyset_page(qs, request.GET.get("after"))
+    page = keyset_page(qs, request.GET.get("after"), page_size(request, PAGE_SIZE))
     query = request.GET.copy()
     query.pop("after", None)
     return render(

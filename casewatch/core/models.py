@@ -308,3 +308,4 @@ from casewatch.core.models_ops import (  # noqa: E402,F401 - operations tables o
     SchedulerLease,
     UserSession,
 )
+from casewatch.core.models_saved import SavedSearch  # noqa: E402,F401 - saved searches of the core app

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from casewatch.core import views, views_ops
+from casewatch.core import views, views_ops, views_saved
 
 app_name = "core"
 
@@ -27,4 +27,7 @@ urlpatterns = [
     path("sessions/<int:pk>/end/", views_ops.session_revoke, name="session_revoke"),
     path("ops/schedules/", views_ops.schedule_list, name="schedule_list"),
     path("ops/schedules/<int:pk>/", views_ops.schedule_action, name="schedule_action"),
+    path("saved-searches/", views_saved.saved_search_save, name="saved_search_save"),
+    path("saved-searches/<int:pk>/", views_saved.saved_search_apply, name="saved_search_apply"),
+    path("saved-searches/<int:pk>/delete/", views_saved.saved_search_delete, name="saved_search_delete"),
 ]

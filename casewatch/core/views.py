@@ -25,6 +25,7 @@ from casewatch.core.exports import csv_response, xlsx_response
 from casewatch.core.filtersets import AuditFilterForm, UnitFilterForm
 from casewatch.core.forms import LoginForm, TokenForm
 from casewatch.core.models import ApiToken, AuditLog, Job, Staff, Unit
+from casewatch.core.pagination import paginate
 from casewatch.core.permissions import user_can
 from casewatch.core.services import get_scoped_or_404, issue_token, record_export, reveal, revoke_token
 
@@ -219,7 +220,7 @@ def audit_list(request):
         if fmt == "csv":
             return csv_response("audit-trail.csv", audit_header(), _audit_rows(qs))
         return xlsx_response("audit-trail.xlsx", _("Audit trail"), audit_header(), _audit_rows(qs))
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = paginate(request, qs)
     return render(
         request, "core/audit_list.html", {"form": form, "page": page, "querystring": request.GET.urlencode()}
     )

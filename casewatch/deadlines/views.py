@@ -21,6 +21,7 @@ from casewatch.core import jobs
 from casewatch.core.choices import Action
 from casewatch.core.exports import xlsx_response
 from casewatch.core.models import Unit
+from casewatch.core.pagination import paginate
 from casewatch.core.permissions import user_can
 from casewatch.core.services import get_scoped_or_404, record_export
 from casewatch.deadlines import labels, services
@@ -64,7 +65,7 @@ def deadline_list(request):
         record_export(request.user, "deadlines.casedeadline", qs.count(), "xlsx")
         return xlsx_response(_("deadlines") + ".xlsx", _("Deadlines"), deadline_header(), deadline_rows(qs))
     counts = dict(qs.order_by().values_list("light").annotate(n=Count("pk")))
-    page = Paginator(qs.select_related("unit__parent"), 50).get_page(request.GET.get("page"))
+    page = paginate(request, qs.select_related("unit__parent"))
     for d in page:
         d.unit_label = labels.unit_name(d.unit)
         d.case_type_label = labels.case_type(d.case_type)

@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_POST
 from casewatch.core.choices import Action, Role
 from casewatch.core.exports import xlsx_response
 from casewatch.core.models import Staff, Unit, User
+from casewatch.core.pagination import paginate
 from casewatch.core.services import get_scoped_or_404, record_export
 from casewatch.problems import evidence as evidence_files
 from casewatch.problems import notifications, services
@@ -107,9 +107,9 @@ def problem_list(request):
         record_export(user, "problems.problem", count, "xlsx")
         return xlsx_response("problems.xlsx", "problems", export_header(), export_rows(qs, today))
     by_status = {r["status"]: r["n"] for r in qs.order_by().values("status").annotate(n=Count("id"))}
-    page = Paginator(
-        qs.select_related("unit", "unit__parent", "assignee", "case").order_by("deadline", "id"), 50
-    ).get_page(request.GET.get("page"))
+    page = paginate(
+        request, qs.select_related("unit", "unit__parent", "assignee", "case").order_by("deadline", "id")
+    )
     supervisor = can(user, Action.SUPERVISE)
     people = (
         User.objects.restrict(user, Action.VIEW)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from casewatch.core.choices import Action
 from casewatch.core.exports import xlsx_response
 from casewatch.core.models import Unit
+from casewatch.core.pagination import paginate
 from casewatch.core.services import get_scoped_or_404, record_export
 from casewatch.problems import notifications
 from casewatch.problems import services_accountability as accountability
@@ -49,7 +50,7 @@ def order_list(request):
         return xlsx_response(
             _("supervision-orders") + ".xlsx", _("Supervision orders"), order_header(), order_rows(qs)
         )
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = paginate(request, qs)
     return render(
         request,
         "problems/order_list.html",

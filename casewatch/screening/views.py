@@ -20,6 +20,7 @@ from casewatch.analytics.rules.model import AREAS
 from casewatch.core import jobs
 from casewatch.core.choices import Action
 from casewatch.core.exports import xlsx_response
+from casewatch.core.pagination import paginate
 from casewatch.core.permissions import user_can
 from casewatch.core.services import get_scoped_or_404, record_export
 from casewatch.screening import services, texts
@@ -139,7 +140,7 @@ def finding_list(request):
         .order_by("unit__division_code")
     ]
     by_status = {r["status"]: r["n"] for r in qs.order_by().values("status").annotate(n=Count("id"))}
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = paginate(request, qs)
     rule_texts = texts.RuleTexts(list(page))
     for f in page:
         f.title = rule_texts.title(f)

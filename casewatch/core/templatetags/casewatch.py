@@ -54,3 +54,20 @@ def audit_details(record, which):
     from casewatch.core.audit_text import details_text
 
     return details_text(record.object_type, getattr(record, which))
+
+
+@register.inclusion_tag("core/_saved_searches.html", takes_context=True)
+def saved_searches(context, page):
+    """The person's saved searches of a list page, and a form to save the current filters."""
+    from casewatch.core.models_saved import SavedSearch
+    from casewatch.core.views_saved import clean_query
+
+    request = context["request"]
+    user = request.user
+    searches = list(SavedSearch.objects.filter(user=user, page=page)) if user.is_authenticated else []
+    return {
+        "page": page,
+        "searches": searches,
+        "query": clean_query(request.GET.urlencode()),
+        "csrf_token": context.get("csrf_token"),
+    }

@@ -153,6 +153,9 @@ def test_matrix_covers_every_core_url():
         "session_revoke": "own sessions and administered accounts, covered by test_ops",
         "schedule_list": "sysadmin/auditor, no unit scope, covered by test_ops",
         "schedule_action": "sysadmin, covered by test_ops",
+        "saved_search_save": "own saved searches, covered by test_saved_searches",
+        "saved_search_apply": "own saved searches (404 for others), covered by test_saved_searches",
+        "saved_search_delete": "own saved searches (404 for others), covered by test_saved_searches",
     }
     probed = {
         "unit_list",
