@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.apps import apps
+from django.db.models import Count
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -243,6 +244,62 @@ def reveals_today(user):
         .count()
     )
     return Todo("reveals", _("Personal data revealed today"), n, _url("core:audit_list", action="reveal"))
+
+
+@register_todo
+def property_alerts(user):
+    """Seized-property items past (or close to) their hand-over, custody or disposal deadline."""
+    if user.role != Role.PROPERTY_CUSTODIAN or not apps.is_installed("casewatch.property"):
+        return None
+    from casewatch.property.choices import AlertState
+    from casewatch.property.models import Alert
+
+    qs = Alert.objects.restrict(user, Action.VIEW)
+    counts = dict(qs.order_by().values_list("state").annotate(n=Count("id")))
+    n = sum(counts.values())
+    return Todo(
+        "property_alerts",
+        _("Property deadlines due or overdue"),
+        n,
+        _url("property:dashboard"),
+        bool(counts.get(AlertState.OVERDUE)),
+    )
+
+
+@register_todo
+def credit_repairs(user):
+    """Credit repairs that still need a step (applied, verified, shielded)."""
+    if user.role != Role.ENFORCEMENT_OFFICER or not apps.is_installed("casewatch.enforcement"):
+        return None
+    from casewatch.enforcement.models import CreditRepair
+
+    n = (
+        CreditRepair.objects.restrict(user, Action.VIEW)
+        .filter(status__in=("applied", "verified", "shielded"))
+        .count()
+    )
+    return Todo("credit_repairs", _("Credit repairs to take forward"), n, _url("enforcement:repairs"))
+
+
+@register_todo
+def notary_items_due(user):
+    """Notarisation matters still open whose time limit ends within three days (or has ended)."""
+    if user.role != Role.NOTARY or not apps.is_installed("casewatch.notary"):
+        return None
+    from casewatch.notary.choices import OPEN_STATUSES
+    from casewatch.notary.models import Item
+
+    today = timezone.localdate()
+    qs = Item.objects.restrict(user, Action.VIEW).filter(
+        status__in=OPEN_STATUSES, due_on__lte=today + dt.timedelta(days=3)
+    )
+    return Todo(
+        "notary_due",
+        _("Notarisations due within three days"),
+        qs.count(),
+        _url("notary:queue"),
+        qs.filter(due_on__lt=today).exists(),
+    )
 
 
 #: readable names of job kinds (the kind itself is a code)

@@ -139,3 +139,29 @@ def test_home_shows_each_roles_work(client, world):
     # another scope's problems are not counted
     other, _html = _todos(client, world.user("other_court"))
     assert other["problems_to_verify"].count == 0
+
+
+@pytest.mark.parametrize(
+    ("username", "role", "scope", "key", "link"),
+    [
+        ("home_custodian", Role.PROPERTY_CUSTODIAN, "330212-PSB-CW", "property_alerts", "/property/"),
+        (
+            "home_enforcement",
+            Role.ENFORCEMENT_OFFICER,
+            "330212-CRT-ZX",
+            "credit_repairs",
+            "/enforcement/repairs/",
+        ),
+        ("home_notary", Role.NOTARY, "330212-JUS-GZ", "notary_due", "/notary/"),
+    ],
+)
+def test_new_roles_have_their_own_todos(client, world, username, role, scope, key, link):
+    """Custodian, enforcement officer and notary each see the work of their app on the home page."""
+    user = make_user(username, role, scope, scope)
+    todos, html = _todos(client, user)
+    assert key in todos and todos[key].url.startswith(link), todos
+    assert f'data-todo="{key}"' in html
+    others = {"property_alerts", "credit_repairs", "notary_due"} - {key}
+    assert not others & set(todos)
+    sup, _html = _todos(client, world.user("city_supervisor"))
+    assert not {"property_alerts", "credit_repairs", "notary_due"} & set(sup)
