@@ -6,8 +6,9 @@ Figures printed, never asserted (CPU = ``time.process_time``: every thread of th
   rules' SQL with sqlglot), over the store: what any engine must at least pay to read the data;
 * **build** — the store written from the lake, beside the old per-run cost it replaces (the
   lake loaded into an in-memory DuckDB before every run);
-* **sync of a 1% delta** — 1% of the cases changed (status and ``updated_at`` of the case and of
-  all its events) applied as a delta: copy of the generation, set-based upsert, publish;
+* **sync of a 1% delta** — 1% of the cases re-imported with a change (``source`` and
+  ``updated_at`` of the case and of all its events) applied as a delta: copy of the generation,
+  set-based upsert, publish;
 * **full catalogue** on the attached store (no load step), CPU beside the floor;
 * **incremental 1%** — the catalogue restricted to the changed cases, CPU beside the full run;
 * **deadline state** — the real pending cases, and every case counted as pending (1M at 1M);
@@ -38,6 +39,11 @@ def arguments(parser):
     )
     parser.add_argument("--keep", action="store_true", help="keep the store afterwards")
     parser.add_argument("--fraction", type=float, default=0.01, help="share of cases changed in the delta")
+    parser.add_argument(
+        "--registry",
+        action="store_true",
+        help="also time `warehouse rebuild` and a no-change `warehouse sync` on the configured database",
+    )
 
 
 class _Clock:
@@ -127,11 +133,11 @@ def handler(cmd, opts):
     )
     stamp = dt.datetime(2026, 10, 1, 12, 0, 0)
     cases_delta = con.sql(
-        "SELECT * REPLACE (CASE WHEN status = 'pending' THEN 'closed' ELSE 'pending' END AS status, "  # noqa: S608 - a constant
+        "SELECT * REPLACE ('bench-delta' AS source, "  # noqa: S608 - a constant
         f"TIMESTAMP '{stamp}' AS updated_at) FROM lake.cases SEMI JOIN bench_changed USING (unit_code, case_number)"
     ).to_arrow_table()
     events_delta = con.sql(
-        f"SELECT * REPLACE (TIMESTAMP '{stamp}' AS updated_at) FROM lake.events "  # noqa: S608 - a constant
+        f"SELECT * REPLACE ('bench-delta' AS source, TIMESTAMP '{stamp}' AS updated_at) FROM lake.events "  # noqa: S608 - a constant
         "SEMI JOIN bench_changed USING (unit_code, case_number)"
     ).to_arrow_table()
     keys = [tuple(r) for r in con.execute("SELECT unit_code, case_number FROM bench_changed").fetchall()]
@@ -188,6 +194,16 @@ def handler(cmd, opts):
         deadline_all_s=state_all.wall,
         peak_rss=peak,
     )
+    if opts.get("registry"):
+        from casewatch.cases import warehouse
+        from casewatch.cases.models import Case
+
+        n_db = Case.objects.count()
+        with _Clock() as rebuild:
+            warehouse.rebuild()
+        with _Clock() as noop:
+            warehouse.sync()
+        write(f"registry ({n_db:,} cases): warehouse rebuild {rebuild}; sync with nothing changed {noop}")
     if not opts.get("keep"):
         for p in (path, st.lock_path(path)):
             p.unlink(missing_ok=True)
