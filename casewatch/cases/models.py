@@ -55,6 +55,7 @@ class Case(SourceMixin):
         db_column="unit_code",
         on_delete=models.PROTECT,
         related_name="cases",
+        db_index=False,  # the natural key (unit_code, case_number) leads with it
     )
     case_number = models.CharField(_("case number"), max_length=80)
     matter = models.ForeignKey(
@@ -66,14 +67,16 @@ class Case(SourceMixin):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="cases",
+        db_index=False,  # Meta.indexes: a plain btree, without the unused varchar_pattern_ops copy
     )
-    case_type = models.CharField(_("case type"), max_length=30, choices=choices("case_type"), db_index=True)
+    case_type = models.CharField(_("case type"), max_length=30, choices=choices("case_type"))
     cause_code = models.CharField(_("cause code"), max_length=20, blank=True, default="")
-    cause_name = models.CharField(_("cause"), max_length=100, blank=True, default="", db_index=True)
+    # searched with LIKE '%…%' (a btree cannot help): PostgreSQL has a trigram index (migration 0004)
+    cause_name = models.CharField(_("cause"), max_length=100, blank=True, default="")
     procedure = models.CharField(
         _("procedure"), max_length=20, choices=choices("procedure"), blank=True, default=""
     )
-    status = models.CharField(_("status"), max_length=20, choices=choices("case_status"), db_index=True)
+    status = models.CharField(_("status"), max_length=20, choices=choices("case_status"))
     handler = models.ForeignKey(
         Staff,
         verbose_name=_("handler"),
@@ -83,9 +86,10 @@ class Case(SourceMixin):
         blank=True,
         on_delete=models.PROTECT,
         related_name="cases",
+        db_index=False,
     )
     received_at = models.DateField(_("received at"), null=True, blank=True)
-    filed_at = models.DateField(_("filed at"), db_index=True)
+    filed_at = models.DateField(_("filed at"))  # (-filed_at, -id) below serves ranges too
     closed_at = models.DateField(_("closed at"), null=True, blank=True, db_index=True)
     claim_amount = models.DecimalField(
         _("claim amount (yuan)"), max_digits=18, decimal_places=2, null=True, blank=True
@@ -107,10 +111,16 @@ class Case(SourceMixin):
         verbose_name = _("case")
         verbose_name_plural = _("cases")
         constraints = [models.UniqueConstraint(fields=["unit", "case_number"], name="case_natural_key")]
+        # Chosen by the queries the pages run (docs/performance.md, "Pages at 1M"). Indexes on
+        # CharFields are declared here rather than with db_index=True, which on PostgreSQL adds a
+        # second varchar_pattern_ops ("_like") copy that only LIKE 'prefix%' uses — no page does.
         indexes = [
             models.Index(fields=["unit", "filed_at"]),
             models.Index(fields=["case_type", "filed_at"]),
             models.Index(fields=["-filed_at", "-id"]),
+            models.Index(fields=["status"]),
+            models.Index(fields=["matter"]),
+            models.Index(fields=["handler"]),
         ]
 
     def __str__(self):
@@ -138,9 +148,9 @@ class Party(SourceMixin):
 
     party_id = models.CharField(_("party id"), max_length=40, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=choices("party_kind"))
-    name = models.CharField(_("name"), max_length=200, db_index=True)
-    id_number = models.CharField(_("ID number"), max_length=18, blank=True, default="", db_index=True)
-    credit_code = models.CharField(_("credit code"), max_length=18, blank=True, default="", db_index=True)
+    name = models.CharField(_("name"), max_length=200)  # trigram index on PostgreSQL (migration 0004)
+    id_number = models.CharField(_("ID number"), max_length=18, blank=True, default="")
+    credit_code = models.CharField(_("credit code"), max_length=18, blank=True, default="")
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
     sex = models.CharField(_("sex"), max_length=1, blank=True, default="")
     phone = models.CharField(_("phone"), max_length=20, blank=True, default="")
@@ -157,6 +167,7 @@ class Party(SourceMixin):
     class Meta:
         verbose_name = _("party")
         verbose_name_plural = _("parties")
+        indexes = [models.Index(fields=["id_number"]), models.Index(fields=["credit_code"])]
 
     def __str__(self):
         return self.name
@@ -165,9 +176,15 @@ class Party(SourceMixin):
 class CaseParty(SourceMixin):
     """A party's role in a case (plaintiff, suspect, agent …)."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="party_links")
+    # the natural key (case, party, role, represents) leads with case_id
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="party_links", db_index=False)
     party = models.ForeignKey(
-        Party, to_field="party_id", db_column="party_id", on_delete=models.PROTECT, related_name="case_links"
+        Party,
+        to_field="party_id",
+        db_column="party_id",
+        on_delete=models.PROTECT,
+        related_name="case_links",
+        db_index=False,
     )
     role = models.CharField(_("role"), max_length=20, choices=choices("party_role"))
     represents_party_id = models.CharField(_("represents"), max_length=40, blank=True, default="")
@@ -184,6 +201,7 @@ class CaseParty(SourceMixin):
                 fields=["case", "party", "role", "represents_party_id"], name="case_party_key"
             )
         ]
+        indexes = [models.Index(fields=["party"])]
 
     def __str__(self):
         return f"{self.case_id}:{self.party_id}:{self.role}"
@@ -195,9 +213,11 @@ class CaseParty(SourceMixin):
 class Event(SourceMixin):
     """A procedural act with its timestamp (detention, arrest request, hearing, judgment …)."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="events", db_index=False
+    )  # event_key
     seq = models.PositiveIntegerField(_("sequence"))
-    kind = models.CharField(_("kind"), max_length=50, choices=choices("event_kind"), db_index=True)
+    kind = models.CharField(_("kind"), max_length=50, choices=choices("event_kind"))
     occurred_at = models.DateTimeField(_("occurred at"))
     actor_staff_no = models.CharField(_("actor"), max_length=40, blank=True, default="")
     person_party_id = models.CharField(_("person"), max_length=40, blank=True, default="")
@@ -220,6 +240,7 @@ class Event(SourceMixin):
         verbose_name = _("event")
         verbose_name_plural = _("events")
         constraints = [models.UniqueConstraint(fields=["case", "seq"], name="event_key")]
+        indexes = [models.Index(fields=["kind"])]
 
     def __str__(self):
         return f"{self.kind}@{self.occurred_at}"
@@ -231,7 +252,7 @@ class Event(SourceMixin):
 class Document(SourceMixin):
     """A document of the electronic file."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="documents")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="documents", db_index=False)
     doc_no = models.CharField(_("document number"), max_length=80)
     kind = models.CharField(_("kind"), max_length=40, choices=choices("document_kind"))
     issued_at = models.DateField(_("issued at"))
@@ -265,16 +286,27 @@ class Transfer(SourceMixin):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="transfers",
+        db_index=False,
     )
     from_case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="transfers_out")
     to_case = models.ForeignKey(
         Case, null=True, blank=True, on_delete=models.SET_NULL, related_name="transfers_in"
     )
     from_unit = models.ForeignKey(
-        Unit, to_field="code", db_column="from_unit_code", on_delete=models.PROTECT, related_name="+"
+        Unit,
+        to_field="code",
+        db_column="from_unit_code",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     to_unit = models.ForeignKey(
-        Unit, to_field="code", db_column="to_unit_code", on_delete=models.PROTECT, related_name="+"
+        Unit,
+        to_field="code",
+        db_column="to_unit_code",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     sent_at = models.DateTimeField(_("sent at"), db_index=True)
     received_at = models.DateTimeField(_("received at"), null=True, blank=True)
@@ -288,6 +320,11 @@ class Transfer(SourceMixin):
         ordering = ["sent_at"]
         verbose_name = _("transfer")
         verbose_name_plural = _("transfers")
+        indexes = [
+            models.Index(fields=["matter"]),
+            models.Index(fields=["from_unit"]),
+            models.Index(fields=["to_unit"]),
+        ]
 
     def __str__(self):
         return self.transfer_id
@@ -329,6 +366,7 @@ class CustodyEvent(SourceMixin):
         db_column="item_id",
         on_delete=models.CASCADE,
         related_name="custody",
+        db_index=False,  # custody_event_key (item_id, seq) leads with it
     )
     seq = models.PositiveIntegerField(_("sequence"))
     kind = models.CharField(_("kind"), max_length=30, choices=choices("custody_event_kind"))
@@ -356,7 +394,12 @@ class Petition(SourceMixin):
     petition_id = models.CharField(_("petition id"), max_length=60, unique=True)
     petitioner_party_id = models.CharField(_("petitioner"), max_length=40, blank=True, default="")
     unit = models.ForeignKey(
-        Unit, to_field="code", db_column="unit_code", on_delete=models.PROTECT, related_name="petitions"
+        Unit,
+        to_field="code",
+        db_column="unit_code",
+        on_delete=models.PROTECT,
+        related_name="petitions",
+        db_index=False,
     )
     case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.SET_NULL, related_name="petitions")
     case_number = models.CharField(_("linked case number"), max_length=80, blank=True, default="")
@@ -373,6 +416,7 @@ class Petition(SourceMixin):
     class Meta:
         verbose_name = _("petition")
         verbose_name_plural = _("petitions")
+        indexes = [models.Index(fields=["unit"])]
 
     def __str__(self):
         return self.petition_id

@@ -19,6 +19,7 @@ from django.utils import timezone
 from casewatch.cases import warehouse
 from casewatch.cases.importing import Options, run_import
 from casewatch.cases.importing import issues as issue_report
+from casewatch.cases.importing.progress import ProgressWriter
 from casewatch.cases.models import ImportRun
 from casewatch.core import jobs
 from casewatch.core.choices import Action, JobStatus
@@ -105,8 +106,8 @@ def import_job(job, import_run: int, table=None, encoding=None, report_dir=""):
     ImportRun.objects.filter(pk=run.pk).update(status="running")
     started = time.perf_counter()
 
-    def progress(percent: float, message: str) -> None:
-        job.set_progress(percent, message)
+    # Through its own connection: the load's transaction must not hide progress until COMMIT.
+    progress = ProgressWriter(job.id)
 
     try:
         if user is not None and not user_can(user, Action.IMPORT):
@@ -123,6 +124,8 @@ def import_job(job, import_run: int, table=None, encoding=None, report_dir=""):
             status="failed", finished_at=timezone.now(), seconds=time.perf_counter() - started
         )
         raise
+    finally:
+        progress.close()
     problems = result.problems.drop("__rid")
     # Reports name the file as the user gave it (an upload's original name, not its storage path).
     names = {Path(f["path"]).name: f.get("name") or Path(f["path"]).name for f in run.files}

@@ -19,10 +19,12 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import logging
 import time
 from collections.abc import Sequence
 
 import polars as pl
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db import connection as default_connection
 from django.utils import timezone
 
@@ -31,6 +33,9 @@ from casewatch.cases.importing.tables import TableSpec
 SQLITE_BATCH = 20_000
 COPY_CHUNK = 100_000
 AUDIT_SAMPLE = 100
+NEW_CHUNK = 250_000  # rows of a table turned into final rows and copied at a time
+
+log = logging.getLogger(__name__)
 
 
 def _q(name: str) -> str:
@@ -45,6 +50,10 @@ class Database:
         self.vendor = self.django.vendor
         if self.vendor not in ("postgresql", "sqlite"):
             raise NotImplementedError(f"bulk import supports PostgreSQL and SQLite, not {self.vendor}")
+        self.now = None  # the import's one timestamp (begin_load)
+        self.triggers_off = False
+        self._written: list[str] = []
+        self._ids: dict[str, pl.DataFrame] = {}
 
     @property
     def pg(self) -> bool:
@@ -95,7 +104,7 @@ class Database:
                 exprs.append(c)
         return frame.select(exprs)
 
-    def fill(self, name: str, frame: pl.DataFrame | pl.LazyFrame) -> None:
+    def fill(self, name: str, frame: pl.DataFrame | pl.LazyFrame, wired: bool = False) -> None:
         """Bulk-insert a frame into a (temporary) table with the same column order.
 
         A LazyFrame (a spilled table) is collected slice by slice and each slice converted to the
@@ -114,7 +123,8 @@ class Database:
                 with cur.copy(f"COPY {_q(name)} ({cols}) FROM STDIN (FORMAT csv)") as copy:
                     for start in range(0, n, step):
                         buffer = io.BytesIO()
-                        self.wire(lazy.slice(start, step).collect()).write_csv(
+                        part = lazy.slice(start, step).collect()
+                        (part if wired else self.wire(part)).write_csv(
                             buffer, include_header=False, null_value="", quote_style="non_numeric"
                         )
                         copy.write(buffer.getvalue())
@@ -123,7 +133,8 @@ class Database:
             cur = raw.cursor()
             sql = f"INSERT INTO {_q(name)} ({cols}) VALUES ({marks})"  # noqa: S608 - quoted names of ours
             for start in range(0, n, step):
-                cur.executemany(sql, self.wire(lazy.slice(start, step).collect()).iter_rows())
+                part = lazy.slice(start, step).collect()
+                cur.executemany(sql, (part if wired else self.wire(part)).iter_rows())
 
     def tune(self) -> None:
         """Session settings for a bulk load: SQLite gets a 128 MB page cache (index inserts of a
@@ -180,10 +191,283 @@ class Database:
         finally:
             self.drop_temp("cw_keys")
 
-    # -- upsert --------------------------------------------------------------------------------
+    # -- reading back in bulk ------------------------------------------------------------------
+
+    def copy_out(self, sql: str, params: Sequence = (), schema: dict | None = None) -> pl.DataFrame:
+        """The rows of a query as a frame. PostgreSQL: ``COPY (query) TO STDOUT`` read by Polars'
+        CSV reader, so a million keys never become a million Python tuples. Empty strings and NULLs
+        stay apart (PostgreSQL quotes an empty string, Polars reads an unquoted empty field as null).
+        """
+        if self.pg:
+            buffer = io.BytesIO()
+            with self.raw().cursor() as cur:
+                with cur.copy(f"COPY ({sql}) TO STDOUT (FORMAT csv, HEADER)", tuple(params) or None) as copy:
+                    for data in copy:
+                        buffer.write(data)
+            if buffer.tell() == 0:
+                return pl.DataFrame(schema=schema or {})
+            buffer.seek(0)
+            frame = pl.read_csv(buffer, infer_schema=False)
+        else:
+            cur = self.execute(sql, params)
+            names = [d[0] for d in cur.description]
+            frame = pl.DataFrame(cur.fetchall(), schema=names, orient="row", infer_schema_length=None)
+        if schema:
+            frame = frame.select(pl.col(c).cast(t) for c, t in schema.items())
+        return frame
+
+    def _keys_table(self, columns: Sequence[tuple[str, str]], keys: pl.DataFrame) -> str:
+        tmp = "cw_keys"
+        self.create_temp(tmp, columns)
+        self.fill(tmp, keys)
+        self.analyze(tmp)
+        return tmp
+
+    def ids_for(
+        self, ref_table: str, db_table: str, ref_cols: Sequence[str], keys: pl.DataFrame
+    ) -> pl.DataFrame:
+        """``id`` of the rows of `db_table` with these natural keys (columns `ref_cols`), cached:
+        a case referenced by events, documents and parties is looked up once per import."""
+        keys = keys.select(pl.col(c).cast(pl.String) for c in ref_cols).unique().drop_nulls()
+        cache = self._ids.get(ref_table)
+        if cache is None:
+            cache = pl.DataFrame(schema={**{c: pl.String for c in ref_cols}, "id": pl.Int64})
+        need = keys.join(cache.select(ref_cols), on=list(ref_cols), how="anti") if cache.height else keys
+        if need.height:
+            tmp = self._keys_table([(c, "text") for c in ref_cols], need)
+            on = " AND ".join(f"t.{_q(c)} = k.{_q(c)}" for c in ref_cols)
+            cols = ", ".join(f"t.{_q(c)}" for c in ref_cols)
+            found = self.copy_out(
+                f"SELECT {cols}, t.id FROM {_q(db_table)} t JOIN {_q(tmp)} k ON {on}",  # noqa: S608
+                schema={**{c: pl.String for c in ref_cols}, "id": pl.Int64},
+            )
+            self.drop_temp(tmp)
+            cache = pl.concat([cache, found], how="vertical")
+            self._ids[ref_table] = cache
+        return cache
+
+    def existing(self, spec: TableSpec, keys: pl.DataFrame) -> pl.DataFrame:
+        """The natural keys (database columns of ``spec.conflict``) among `keys` already stored."""
+        cols = list(spec.conflict)
+        types = [(c, self._column_type(spec, c)) for c in cols]
+        tmp = self._keys_table(types, keys.select(cols).unique())
+        on = " AND ".join(f"t.{_q(c)} = k.{_q(c)}" for c in cols)
+        found = self.copy_out(
+            f"SELECT {', '.join(f'k.{_q(c)}' for c in cols)} FROM {_q(tmp)} k "  # noqa: S608
+            f"WHERE EXISTS (SELECT 1 FROM {_q(spec.db_table)} t WHERE {on})"
+        )
+        self.drop_temp(tmp)
+        return found.select(pl.col(c).cast(keys.schema[c]) for c in cols) if found.width else keys.clear()
+
+    def _column_type(self, spec: TableSpec, column: str) -> str:
+        from django.apps import apps
+
+        from casewatch.cases.importing.tables import MODELS
+
+        model = apps.get_model(MODELS[spec.name])
+        field = next(f for f in model._meta.concrete_fields if f.column == column)
+        db_type = field.db_type(self.django) or "text"
+        low = db_type.lower()
+        return "text" if ("char" in low or "text" in low) else db_type
+
+    # -- bulk load -----------------------------------------------------------------------------
+
+    def begin_load(self, db_tables: Sequence[str]) -> None:
+        """Start the load inside the import's transaction.
+
+        One timestamp for every row the import writes (``updated_at``, the analytics store syncs
+        on it). On PostgreSQL the foreign-key triggers are switched off for this transaction
+        (``SET LOCAL session_replication_role = replica``): references were checked by the
+        pipeline, and `end_load` checks the written rows once more with one anti-join per foreign
+        key instead of one trigger call (and a row lock on the parent) per row deferred to COMMIT.
+        The referenced tables are locked against writers (``SHARE ROW EXCLUSIVE``: readers go on)
+        so no parent can disappear between the check and the commit; concurrent imports queue.
+        Without the privilege to set the parameter, the deferred checks stay (slower, as safe).
+        """
+        self.now = timezone.now()
+        self._written = []
+        self.triggers_off = False
+        if not self.pg:
+            return
+        parents = sorted(
+            {
+                r[0]
+                for r in self.execute(
+                    "SELECT DISTINCT c.confrelid::regclass::text FROM pg_constraint c "
+                    "WHERE c.contype = 'f' AND c.conrelid::regclass::text = ANY(%s)",
+                    [list(db_tables)],
+                ).fetchall()
+            }
+        )
+        try:
+            with transaction.atomic(using=self.django.alias):
+                self.execute("SET LOCAL session_replication_role = replica")
+        except DatabaseError:
+            log.warning("cannot set session_replication_role: foreign keys are checked at COMMIT")
+            return
+        if parents:
+            self.execute(f"LOCK TABLE {', '.join(_q(p) for p in parents)} IN SHARE ROW EXCLUSIVE MODE")
+        self.triggers_off = True
+
+    def end_load(self) -> float:
+        """Check every foreign key of the rows written (when triggers were off), then switch the
+        triggers back on for the rest of the transaction (audit, judgment documents). Seconds."""
+        if not (self.pg and self.triggers_off):
+            return 0.0
+        t = time.perf_counter()
+        for db_table in dict.fromkeys(self._written):
+            fks = self.execute(
+                "SELECT a.attname, c.confrelid::regclass::text, af.attname FROM pg_constraint c "
+                "JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1] "
+                "JOIN pg_attribute af ON af.attrelid = c.confrelid AND af.attnum = c.confkey[1] "
+                "WHERE c.contype = 'f' AND c.conrelid = %s::regclass AND cardinality(c.conkey) = 1",
+                [db_table],
+            ).fetchall()
+            has_updated = bool(
+                self.execute(
+                    "SELECT 1 FROM pg_attribute WHERE attrelid = %s::regclass AND attname = 'updated_at' "
+                    "AND NOT attisdropped",
+                    [db_table],
+                ).fetchone()
+            )
+            for col, parent, parent_col in fks:
+                since = " AND c.updated_at >= %s" if has_updated else ""
+                row = self.execute(
+                    f"SELECT c.{_q(col)} FROM {_q(db_table)} c WHERE c.{_q(col)} IS NOT NULL{since} "  # noqa: S608
+                    f"AND NOT EXISTS (SELECT 1 FROM {parent} p WHERE p.{_q(parent_col)} = c.{_q(col)}) LIMIT 1",
+                    [self.now] if has_updated else [],
+                ).fetchone()
+                if row is not None:
+                    raise IntegrityError(
+                        f"{db_table}.{col} = {row[0]!r} refers to no row of {parent} "
+                        f"(was it deleted during the import?)"
+                    )
+        self.execute("SET LOCAL session_replication_role = origin")
+        self.triggers_off = False
+        return time.perf_counter() - t
+
+    def _final_rows(self, spec: TableSpec, chunk: pl.DataFrame, direct: list[str], maps) -> pl.DataFrame:
+        """One slice of validated rows as the table's columns (``__rid`` kept), ids joined in."""
+        out = chunk
+        for join, ids in maps:
+            out = out.join(ids, on=list(join.stage_cols), how="left", maintain_order="left")
+            if join.required:
+                lost = out.filter(
+                    pl.col(join.target).is_null()
+                    & pl.all_horizontal(pl.col(c).is_not_null() for c in join.stage_cols)
+                )
+                if lost.height:
+                    key = " / ".join(str(v) for v in lost.row(0, named=True).values() if v is not None)[:200]
+                    raise IntegrityError(f"{spec.name}: {join.ref_table} {key!r} is not in the database")
+        exprs = [pl.col("__rid")]
+        for c in direct:
+            e = pl.col(c).fill_null("") if c in spec.blank_as_empty else pl.col(c)
+            exprs.append(e.alias(spec.direct[c]))
+        exprs += [pl.col(join.target) for join, _ids in maps]
+        for c in spec.direct:
+            if c not in direct:  # a column the file does not have: inserted empty
+                exprs.append(
+                    pl.lit(
+                        "" if c in spec.blank_as_empty else None, dtype=chunk.schema.get(c, pl.String)
+                    ).alias(spec.direct[c])
+                )
+        if "source" in spec.bookkeeping:
+            exprs.append(pl.col("source").fill_null(""))
+        return out.select(exprs)
+
+    def _literals(self, spec: TableSpec) -> list[pl.Expr]:
+        """``updated_at`` (the import's one timestamp) and the defaults, in the driver's format."""
+        import json
+
+        lits = []
+        if "updated_at" in spec.bookkeeping:
+            now = self.now or timezone.now()
+            text = now.isoformat() if self.pg else self.django.ops.adapt_datetimefield_value(now)
+            lits.append(pl.lit(text, dtype=pl.String).alias("updated_at"))
+        for column, value in spec.defaults.items():
+            if isinstance(value, bool):
+                value = ("true" if value else "false") if self.pg else int(value)
+            elif isinstance(value, dict | list):
+                value = json.dumps(value)
+            lits.append(pl.lit(value).alias(column))
+        return lits
 
     def upsert(self, spec: TableSpec, frame: pl.DataFrame | pl.LazyFrame) -> dict:
-        """Write the validated rows of one table; returns counts and a sample of updated rows."""
+        """Write the validated rows of one table; returns counts and a sample of updated rows.
+
+        Rows with a new natural key are copied straight into the table (PostgreSQL ``COPY``,
+        SQLite one ``executemany`` per slice): no staging, no ``ON CONFLICT``. Ids of referenced
+        rows (a case's id for its events) are joined in Polars from one bulk lookup. Only rows
+        whose key exists already go through `upsert_staged`, which writes the changed ones.
+        """
+        frame = frame.lazy()
+        columns = frame.collect_schema().names()
+        if "__rid" not in columns:
+            frame = frame.with_row_index("__rid").with_columns(pl.col("__rid").cast(pl.Int64))
+        n = frame.select(pl.len()).collect().item()
+        if n == 0:
+            return {"rows": 0, "created": 0, "updated": 0, "unchanged": 0, "seconds": 0.0, "changes": []}
+        started = time.perf_counter()
+        table = _q(spec.db_table)
+        self._written.append(spec.db_table)
+        direct = [c for c in spec.direct if c in columns]
+        maps = []
+        for join in spec.joins:
+            if join.ref_table == "units":
+                ids = self.ids_for(
+                    "units", "core_unit", ("code",), self.copy_out("SELECT code FROM core_unit")
+                )
+                ids = ids.rename({"code": join.stage_cols[0]})
+            else:
+                from casewatch.cases.importing.tables import spec as spec_of
+
+                ref = spec_of(join.ref_table)
+                ref_cols = tuple(ref.direct[c] for c in ("unit_code", "case_number"))
+                keys = frame.select(pl.col(c) for c in join.stage_cols).unique().collect()
+                keys = keys.rename(dict(zip(join.stage_cols, ref_cols, strict=True)))
+                ids = self.ids_for(join.ref_table, ref.db_table, ref_cols, keys)
+                ids = ids.rename(dict(zip(ref_cols, join.stage_cols, strict=True)))
+            maps.append((join, ids.rename({"id": join.target})))
+        empty = not self.execute(f"SELECT EXISTS (SELECT 1 FROM {table})").fetchone()[0]  # noqa: S608
+        key_order = [c for c in spec.conflict]
+        literals = self._literals(spec)
+        created, old_rids = 0, []
+        for start in range(0, n, NEW_CHUNK):
+            rows = self._final_rows(spec, frame.slice(start, NEW_CHUNK).collect(), direct, maps)
+            if not empty:
+                known = self.existing(spec, rows)
+                if known.height:
+                    old = rows.join(known, on=key_order, how="semi", nulls_equal=True)
+                    old_rids.append(old.get_column("__rid"))
+                    rows = rows.join(known, on=key_order, how="anti", nulls_equal=True)
+            rows = rows.sort(key_order, nulls_last=True).drop("__rid")
+            if rows.height:
+                self.fill(spec.db_table, self.wire(rows).with_columns(literals), wired=True)
+                created += rows.height
+        updated, changes = 0, []
+        if old_rids:
+            rids = pl.concat(old_rids)
+            staged = self.upsert_staged(spec, frame.filter(pl.col("__rid").is_in(rids.implode())))
+            created += staged["created"]
+            updated, changes = staged["updated"], staged["changes"]
+        self.analyze(spec.db_table)
+        return {
+            "rows": n,
+            "created": created,
+            "updated": updated,
+            "unchanged": n - created - updated,
+            "seconds": round(time.perf_counter() - started, 3),
+            "changes": changes,
+        }
+
+    # -- upsert --------------------------------------------------------------------------------
+
+    def upsert_staged(self, spec: TableSpec, frame: pl.DataFrame | pl.LazyFrame) -> dict:
+        """Stage rows and write them with one ``INSERT … ON CONFLICT DO UPDATE … WHERE <differs>``.
+
+        `upsert` sends only rows whose key already exists here (new keys are copied straight into
+        the table); called on its own it is the previous, all-staged path (kept for comparison).
+        """
         from casewatch.cases.importing.tables import spec as spec_of
 
         frame = frame.lazy()
@@ -220,7 +504,7 @@ class Database:
             col = _q(c)
             target_expr[spec.direct[c]] = f"COALESCE(s.{col}, '')" if c in spec.blank_as_empty else f"s.{col}"
         compared = [col for col in target_expr]  # every column a row carries, except bookkeeping
-        now = self.django.ops.adapt_datetimefield_value(timezone.now())
+        now = self.django.ops.adapt_datetimefield_value(self.now or timezone.now())
         book = {"source": ("COALESCE(s.source, '')", []), "updated_at": ("%s", [now])}
         # Columns the file does not have: inserted empty, never overwritten on update.
         absent = {

@@ -456,8 +456,12 @@ def _run(found, bundle, units, options, progress, audit_target, user, result) ->
                 if db.pg:
                     db.execute("SET LOCAL work_mem = '256MB'")
                 loadable = [t for t in IMPORT_ORDER if t in spilled]
-                for n, table in enumerate(loadable):
-                    progress(55 + 40 * n / len(loadable), f"writing {table}")
+                db.begin_load([spec(t).db_table for t in loadable])
+                weight = {t: max(result.counts[t]["valid"], 1) for t in loadable}
+                done, whole = 0, sum(weight.values())
+                for table in loadable:
+                    progress(55 + 40 * done / whole, f"writing {table} ({weight[table]:,} rows)")
+                    done += weight[table]
                     frame = pl.scan_ipc(spilled[table])
                     everything = result.counts[table]["valid"]
                     if len(drops.get(table, ())):  # duplicates, found after their slice was spilled
@@ -475,6 +479,8 @@ def _run(found, bundle, units, options, progress, audit_target, user, result) ->
                     result.changes[table] = counts.pop("changes")
                     counts.pop("rows")
                     result.counts[table].update(counts)
+                progress(95, "checking references of the rows written")
+                result.timings["references"] = db.end_load()
                 result.status = "partial" if has_errors else "imported"
                 if bundle.provenance:
                     result.counts.setdefault("judgments", {})["documents"] = judgments.store(
@@ -482,6 +488,7 @@ def _run(found, bundle, units, options, progress, audit_target, user, result) ->
                     )
                 if audit_target is not None or user is not None:
                     _audit(result, audit_target, user)
+                progress(97, "committing")
             result.timings["load"] = time.perf_counter() - t2
     if not result.written and (audit_target is not None or user is not None):
         _audit(result, audit_target, user)

@@ -17,6 +17,7 @@ It refuses to run on a database that already holds cases unless ``--reset`` is g
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -95,6 +96,19 @@ def import_arguments(parser):
     parser.add_argument("--reset", action="store_true", help="empty the case registry tables first")
     parser.add_argument(
         "--synthetic", action="store_true", help="use the built-in generator even if the demo exists"
+    )
+    parser.add_argument("--lake", help="import this folder of Parquet files instead of generating a city")
+    parser.add_argument(
+        "--changed",
+        type=float,
+        default=1.0,
+        help="percent of cases changed for a third import of cases only (0: skip; default 1)",
+    )
+    parser.add_argument("--no-floors", action="store_true", help="skip the COPY floors")
+    parser.add_argument(
+        "--floors-only",
+        action="store_true",
+        help="only measure the COPY floors on the registry already in the database (after `casewatch import`)",
     )
 
 
@@ -214,6 +228,24 @@ def _baseline(n: int, folder: Path, write) -> None:
     )
 
 
+def _changed_cases(folder: Path, out: Path, percent: float) -> Path:
+    """A copy of the cases table with `percent` % of the rows changed (cause name), cases only."""
+    import polars as pl
+
+    out.mkdir(exist_ok=True)
+    cases = pl.read_parquet(folder / "cases.parquet")
+    every = max(1, round(100 / percent))
+    hit = pl.int_range(pl.len()) % every == 0
+    if "cause_name" in cases.columns:
+        cause = pl.col("cause_name").fill_null("")
+        change = pl.concat_str([cause.str.slice(0, 90), pl.lit("(更正)")]).alias("cause_name")
+    else:  # the synthetic city has no cause: change the claim instead
+        change = (pl.col("claim_amount").cast(pl.Float64).fill_null(0) + 1).alias("claim_amount")
+    cases = cases.with_columns(pl.when(hit).then(change).otherwise(pl.col(change.meta.output_name())))
+    cases.write_parquet(out / "cases.parquet")
+    return out
+
+
 def _aware(value, timezone):
     import datetime as dt
 
@@ -231,11 +263,28 @@ def import_handler(command: BaseCommand, opts) -> None:
         env = dict(os.environ, DATABASE_URL=opts["database_url"])
         raise SystemExit(subprocess.call([sys.executable, *argv], env=env))
     write = command.stdout.write
+    from casewatch.cases import bench_import
     from casewatch.cases.importing.tables import IMPORT_ORDER
     from casewatch.cases.models import Case
     from casewatch.cases.tasks import start_import
     from casewatch.core.services_org import seed_ningbo
 
+    if opts.get("floors_only"):
+        write(f"database: {connection.vendor} {connection.settings_dict.get('NAME')}")
+        with connection.cursor() as cur:
+            tables = []
+            for table in bench_import.registry_tables():
+                cur.execute(f'SELECT EXISTS (SELECT 1 FROM "{table}")')  # noqa: S608 - our names
+                if cur.fetchone()[0]:
+                    tables.append(table)
+        floor = bench_import.floors(tables, write)
+        if floor:
+            write(
+                f"  total {floor['rows']:,} rows: indexed {floor['indexed']:.1f} s "
+                f"({floor['rows'] / floor['indexed']:,.0f} rows/s), bare {floor['bare']:.1f} s "
+                f"({floor['rows'] / floor['bare']:,.0f} rows/s)"
+            )
+        return
     call_command("migrate", verbosity=0)
     seed_ningbo()
     if Case.objects.exists():
@@ -247,12 +296,24 @@ def import_handler(command: BaseCommand, opts) -> None:
     write(f"database: {connection.vendor} {connection.settings_dict.get('NAME')}")
     with tempfile.TemporaryDirectory(prefix="cw-bench-") as tmp:
         folder = Path(tmp)
-        source, gen_seconds = _generate(opts, folder, write)
-        write(f"generated {opts['cases']:,} cases ({source}, {opts['format']}) in {gen_seconds:.1f} s")
-        for label in ("first import", "re-import (no changes)"):
+        if opts.get("lake"):
+            for path in sorted(Path(opts["lake"]).glob("*.parquet")):
+                if path.stem != "units":  # the organisation is seeded, not imported
+                    (folder / path.name).symlink_to(path.resolve())
+            write(f"lake {opts['lake']}: {len(list(folder.iterdir()))} tables")
+        else:
+            source, gen_seconds = _generate(opts, folder, write)
+            write(f"generated {opts['cases']:,} cases ({source}, {opts['format']}) in {gen_seconds:.1f} s")
+        imports = [("first import", folder), ("re-import (no changes)", folder)]
+        if opts.get("changed"):
+            imports.append((f"cases with {opts['changed']:g}% changed", None))
+        first = None
+        for label, source_folder in imports:
+            if source_folder is None:  # written only now: the first imports must not read it
+                source_folder = _changed_cases(folder, Path(tmp + "-changed"), opts["changed"])
             t = time.perf_counter()
             with PeakRss() as rss:
-                run = start_import([folder], synchronous=True)
+                run = start_import([source_folder], synchronous=True)
             wall = time.perf_counter() - t
             if run.status != "imported":
                 raise CommandError(
@@ -280,8 +341,16 @@ def import_handler(command: BaseCommand, opts) -> None:
                 f"  → {cases / wall:,.0f} case rows/s, {total_rows / wall:,.0f} rows/s overall "
                 "(reading, validation and loading included)"
             )
+            if first is None:
+                first = (total_rows, wall, rss.peak, run.counts)
+        if first is not None and not opts.get("no_floors"):
+            write("\nfloors (the same rows, COPY only, measured now on the same database):")
+            floor = bench_import.floors(bench_import.registry_tables(first[3]), write)
+            write("")
+            bench_import.side_by_side(write, "first import", first[0], first[1], first[2], floor)
         if opts["baseline"]:
             _baseline(opts["baseline"], folder, write)
+    shutil.rmtree(tmp + "-changed", ignore_errors=True)
 
 
 def _lazy(module: str, arguments: str, handler: str, text: str):
