@@ -198,12 +198,17 @@ def connect(path: str | Path, tables: Iterable[str] | None = None) -> duckdb.Duc
 
 
 def read_tables(path: str | Path, tables: Iterable[str]) -> dict[str, pa.Table]:
-    """Canonical tables as Arrow, read from the store (for consumers that take Arrow)."""
+    """Canonical tables as Arrow in the snapshot's types, read from the store (consumers taking Arrow)."""
     con = connect(path, tables=())
     try:
         out = {}
         for name in tables:
-            out[name] = con.sql(f"SELECT * FROM store.main.{_ident(name)}").to_arrow_table()  # noqa: S608
+            raw = con.sql(f"SELECT * FROM store.main.{_ident(name)}").to_arrow_table()  # noqa: S608
+            # exactly the snapshot's Arrow types (DuckDB hands TIMESTAMP back in microseconds)
+            target = schema.arrow_schema(name)
+            out[name] = pa.Table.from_arrays(
+                [raw.column(f.name).cast(f.type, safe=False) for f in target], schema=target
+            )
         return out
     finally:
         con.close()

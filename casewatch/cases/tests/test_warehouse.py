@@ -76,9 +76,7 @@ def test_sync_after_orm_edits_and_deletes_matches_a_fresh_snapshot(var):
     case.status = "closed"
     case.closed_at = dt.date(2024, 9, 1)
     case.save()
-    Event.objects.create(
-        case=case, seq=99, kind="closed", occurred_at=dt.datetime(2024, 9, 1, 10, tzinfo=SH)
-    )
+    Event.objects.create(case=case, seq=99, kind="closed", occurred_at=dt.datetime(2024, 9, 1, 10, tzinfo=SH))
     result = warehouse.sync()
     assert result["applied"]["cases"] == (1, 0)
     assert result["applied"]["events"][0] >= 1
@@ -261,3 +259,21 @@ def test_deadlines_and_enforcement_and_custom_rules_read_the_store(var, case_wor
         except Exception as exc:  # noqa: BLE001 - a role that may not run custom rules
             pytest.skip(f"custom rule test-run not allowed here: {exc}")
         assert len(rows) == min(Case.objects.count(), custom.PREVIEW_ROWS)
+
+
+def test_false_litigation_reads_the_same_tables_from_the_store(var):
+    from casewatch.analytics.falselit import Config, run
+
+    names = ["cases", "parties", "case_parties", "events"]
+    from_snapshot = snapshot.snapshot(names)
+    warehouse.rebuild()
+    from_store = warehouse.tables(names)
+    for name in names:
+        keys = [(c, "ascending") for c in schema.TABLES[name].names]
+        assert from_store[name].schema.equals(from_snapshot[name].schema), name
+        assert from_store[name].sort_by(keys).equals(from_snapshot[name].sort_by(keys)), name
+    a, b = run(from_snapshot, Config()), run(from_store, Config())
+    assert (
+        a.cases.sort_by([("case_key", "ascending")]).to_pylist()
+        == b.cases.sort_by([("case_key", "ascending")]).to_pylist()
+    )
