@@ -108,11 +108,16 @@ def _case_numbers(frame: pl.DataFrame, units: pl.DataFrame) -> tuple[pl.DataFram
     kinds = dict(units.select("code", "__agency_kind").iter_rows())
     divisions = dict(units.select("code", "__unit_division").iter_rows())
     unit = pl.col("unit_code")
+    # the regex runs once: its groups are a column the parse then reads (no re-evaluation)
+    groups = frame.select(casenumber.polars_groups(pl.col("case_number")).alias("__groups"))
     parsed = frame.with_columns(
         unit.replace_strict(kinds, default=None, return_dtype=pl.String).alias("__agency_kind"),
         unit.replace_strict(divisions, default=None, return_dtype=pl.String).alias("__unit_division"),
-        casenumber.polars_parse(pl.col("case_number")).alias("__parsed"),
         casenumber.polars_year_hint(pl.col("case_number")).alias("__year_hint"),
+        groups.get_column("__groups"),
+    )
+    parsed = parsed.with_columns(casenumber.polars_parse_groups(pl.col("__groups")).alias("__parsed")).drop(
+        "__groups"
     )
     court = pl.col("__agency_kind") == "court"
     division = pl.col("__parsed").struct.field("division_code")
