@@ -171,12 +171,15 @@ class Database:
             self.analyze(tmp)
             on = " AND ".join(f"t.{_q(c)} = k.{_q(c)}" for c in key_cols)
             select = ", ".join(f"t.{_q(c)}" for c in out_cols)
-            rows = self.execute(
+            # read back in bulk (COPY TO on PostgreSQL): no Python object per row
+            found = self.copy_out(
                 f"SELECT {select} FROM {_q(db_table)} t JOIN {_q(tmp)} k ON {on}"  # noqa: S608 - names are ours
-            ).fetchall()
+            )
         finally:
             self.drop_temp(tmp)
-        return pl.DataFrame(rows, schema=out_cols, orient="row", infer_schema_length=None)
+        if found.width == 0:
+            return pl.DataFrame(schema={c: pl.String for c in out_cols})
+        return found.select(pl.col(c).cast(pl.String) for c in out_cols)
 
     def keys_query(self, keys: pl.DataFrame, sql: str, params: Sequence = ()) -> list[tuple]:
         """Run `sql`, which joins the temporary table ``cw_keys`` (the columns of `keys`)."""
