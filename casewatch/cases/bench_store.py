@@ -12,6 +12,9 @@ Figures printed, never asserted (CPU = ``time.process_time``: every thread of th
 * **full catalogue** on the attached store (no load step), CPU beside the floor;
 * **incremental 1%** — the catalogue restricted to the changed cases, CPU beside the full run;
 * **deadline state** — the real pending cases, and every case counted as pending (1M at 1M);
+* **enforcement block** of a page (listing states and incentive eligibility) over the attached
+  store, beside the same with its tables loaded from the lake first (what a snapshot cost, minus
+  reading the database);
 * **peak RSS** of the process.
 
 The store is built under ``<VAR_DIR>/bench-store/`` (or ``--store``) and removed afterwards unless
@@ -181,6 +184,31 @@ def handler(cmd, opts):
         scoped = dl.deadline_state(engine.con, as_of)
     write(f"deadline state, the {fraction:.0%} changed {state_inc}   ({scoped.num_rows:,} pending of them)")
     engine.close()
+
+    # a page's enforcement block (listing states + incentive eligibility), as the campaign report
+    # and the enforcement pages compute it: over the attached store, beside the tables loaded first
+    from casewatch.analytics import enforcement as enf
+    from casewatch.analytics.engines.base import lake_path
+
+    with _Clock() as enf_store:
+        econ = enf.connect(store=path)
+        n_listings = enf.listing_state(econ, as_of).num_rows
+        enf.eligibility(econ, as_of)
+        econ.close()
+    present = {
+        n: str(lake_path(lake, n))
+        for n in enf.ENF_TABLES
+        if lake_path(lake, n) and lake_path(lake, n).is_file()
+    }
+    with _Clock() as enf_loaded:
+        econ = enf.connect(present)
+        enf.listing_state(econ, as_of)
+        enf.eligibility(econ, as_of)
+        econ.close()
+    write(
+        f"enforcement block (listings + eligibility) from the store {enf_store}   "
+        f"({n_listings:,} listings); baseline with the tables loaded first {enf_loaded}"
+    )
 
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     write(f"peak RSS {peak / 2**30:.2f} GiB   target ≤ 4 GiB · cases {n_cases:,}")

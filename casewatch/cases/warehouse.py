@@ -43,8 +43,10 @@ from casewatch.core import jobs
 
 log = logging.getLogger(__name__)
 
-#: how far before the watermark a sync re-reads (rows committed late are caught; re-reads are free)
-OVERLAP = dt.timedelta(minutes=10)
+#: how far before the watermark (the previous sync's start) a sync re-reads: rows stamped before
+#: it by a transaction still open then (a web request's save) are caught; re-read rows the store
+#: holds identically are dropped. Imports pass their own start (``since``) instead.
+OVERLAP = dt.timedelta(minutes=2)
 #: tables without ``updated_at``: compared in full on every sync (small)
 FULL_COMPARE = ("units", "staff")
 #: tables whose canonical case columns come from a join to ``cases_case``: FK columns to that case

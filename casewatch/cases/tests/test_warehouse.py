@@ -109,8 +109,8 @@ def test_sync_after_orm_edits_and_deletes_matches_a_fresh_snapshot(var):
 def test_rows_committed_with_an_old_stamp_are_caught_by_the_overlap(var):
     warehouse.rebuild()
     case = Case.objects.order_by("id").first()
-    # stamped 2 minutes ago (as by a transaction that started then and commits now)
-    stamp = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=2)
+    # stamped a minute before the last sync (as by a transaction that started then and commits now)
+    stamp = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)
     Case.objects.filter(pk=case.pk).update(status="revoked", updated_at=stamp)
     assert warehouse.sync()["applied"]["cases"] == (1, 0)
     assert_mirrors_registry()
@@ -252,13 +252,10 @@ def test_deadlines_and_enforcement_and_custom_rules_read_the_store(var, case_wor
 
     from casewatch.screening import custom
 
-    user = case_world.user("city_supervisor") if "city_supervisor" in case_world.users else None
-    if user is not None:
-        try:
-            cols, rows = custom.test_run(user, "SELECT unit_code, case_number, 'case' AS subject FROM cases")
-        except Exception as exc:  # noqa: BLE001 - a role that may not run custom rules
-            pytest.skip(f"custom rule test-run not allowed here: {exc}")
-        assert len(rows) == min(Case.objects.count(), custom.PREVIEW_ROWS)
+    cols, rows = custom.test_run(
+        case_world.user("city_supervisor"), "SELECT unit_code, case_number, 'case' AS subject FROM cases"
+    )
+    assert len(rows) == min(Case.objects.count(), custom.PREVIEW_ROWS) > 0
 
 
 def test_false_litigation_reads_the_same_tables_from_the_store(var):
