@@ -18,6 +18,7 @@ class CaseFilterForm(forms.Form):
     """Filters of the case search. Every filter maps to an indexed column or a unit-path prefix."""
 
     q = forms.CharField(label=_("Case number"), required=False, max_length=80)
+    party = forms.CharField(label=_("Party name"), required=False, max_length=200)
     agency_kind = forms.ChoiceField(label=_("Agency"), required=False, choices=_all(AgencyKind.choices))
     district = forms.ChoiceField(
         label=_("District"),
@@ -56,6 +57,14 @@ class CaseFilterForm(forms.Form):
         d = self.cleaned_data
         if d["q"]:
             qs = qs.filter(case_number__contains=d["q"].strip())
+        if d.get("party"):
+            from django.db.models import Exists, OuterRef
+
+            from casewatch.cases.models import CaseParty
+
+            # a semi-join (EXISTS), not a join: a case with two matching parties is listed once
+            named = CaseParty.objects.filter(case_id=OuterRef("pk"), party__name__contains=d["party"].strip())
+            qs = qs.filter(Exists(named))
         if d["agency_kind"]:
             qs = qs.filter(unit__agency_kind=d["agency_kind"])
         if d["district"]:

@@ -381,6 +381,12 @@ def _deadlines_handler(cmd, opts):
 
 SUBCOMMANDS = {
     "import": (import_arguments, import_handler, "generate N cases, import them, report rows/s and memory"),
+    "pages": _lazy(
+        "casewatch.cases.bench_pages",
+        "arguments",
+        "handler",
+        "every list, detail, board and API page as a committee and a district account: p50/p95 and queries",
+    ),
     "screening": _lazy(
         "casewatch.screening.bench",
         "screening_arguments",
