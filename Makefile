@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 CW := $(BIN)/casewatch
 PG_URL ?= postgres://postgres@127.0.0.1:5432/casewatch_ci
-DEMO_CASES ?= 50000
+DEMO_CASES ?= 62000
 export CASEWATCH_LAWS_DIR ?= $(abspath ../shared/data/laws)
 export CASEWATCH_DIVISIONS_DIR ?= $(abspath ../shared/data/divisions)
 

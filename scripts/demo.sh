@@ -3,7 +3,7 @@
 # 127.0.0.1:8000 with a background worker. Re-running keeps the database and re-imports idempotently.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-CASES="${1:-50000}"
+CASES="${1:-62000}"
 export CASEWATCH_DEMO=1
 CW=.venv/bin/casewatch
 DEMO_DIR=var/demo-city-${CASES}
