@@ -114,14 +114,19 @@ def statements(cfg: Config) -> list[tuple[str, str]]:
                 FROM fl_cp a JOIN fl_cp x ON x.case_key = a.case_key AND x.entity_id = a.represents
                 JOIN fl_ent e ON e.entity_id = x.entity_id
                 WHERE a.role = 'agent' AND x.role IN ('plaintiff', 'defendant', 'applicant') AND NOT e.hub
-            ), own AS (SELECT entity_id, via, val FROM fl_attr),
-            shared AS (SELECT via, val FROM fl_attr GROUP BY ALL HAVING count(DISTINCT entity_id) <= {int(cfg.max_shared)}),
-            g AS (
+            ), g0 AS (
                 SELECT ac.ag, t.via, t.val, count(DISTINCT ac.case_key) AS nc, count(DISTINCT ac.pe) AS npe,
                        list(DISTINCT ac.case_key) AS ks
-                FROM ac JOIN fl_attr t ON t.entity_id = ac.pe SEMI JOIN shared USING (via, val)
-                ANTI JOIN own o ON o.entity_id = ac.ag AND o.via = t.via AND o.val = t.val
+                FROM ac JOIN fl_attr t ON t.entity_id = ac.pe
                 GROUP BY ALL HAVING npe >= {int(cfg.f3r_min_parties)} AND nc >= {int(cfg.f3r_min_parties)}
+            ), shared AS (
+                -- a value shared by more than max_shared entities is a switchboard (counted only
+                -- for the values of candidate groups)
+                SELECT via, val FROM fl_attr SEMI JOIN g0 USING (via, val)
+                GROUP BY ALL HAVING count(DISTINCT entity_id) <= {int(cfg.max_shared)}
+            ), g AS (
+                SELECT g0.* FROM g0 SEMI JOIN shared USING (via, val)
+                ANTI JOIN fl_attr o ON o.entity_id = g0.ag AND o.via = g0.via AND o.val = g0.val
             ), h AS (SELECT unnest(ks) AS k, * FROM g)
             SELECT DISTINCT ON (k) k, 'F3R',
                    printf('one agent acts for %d parties sharing one %s in %d suits', npe, via, nc),

@@ -91,41 +91,54 @@ def entity_sql(cfg: Config) -> list[str]:
     return [
         f"""
         CREATE OR REPLACE TEMP TABLE fl_ent AS
-        WITH np AS (SELECT entity_id, count(DISTINCT case_key) FILTER (WHERE role IN ('plaintiff', 'applicant')) AS n,
-                           count(DISTINCT case_key) AS na
-                    FROM fl_cp GROUP BY 1),
-        lr AS (SELECT e.entity_id, mode(l.entity_id) AS legal_rep
-               FROM fl_entity e JOIN fl_party_norm p ON p.party_id = e.party_id
-               JOIN fl_entity l ON l.party_id = p.legal_rep_party_id GROUP BY 1)
-        SELECT e.entity_id, any_value(p.kind) AS kind, mode(p.name_norm) AS name,
-               mode(p.phone_norm) AS phone, mode(p.address_norm) AS address, mode(p.division) AS division,
-               mode(CASE WHEN p.kind = 'person' THEN substr(p.name_norm, 1, 1) END) AS surname,
-               any_value(lr.legal_rep) AS legal_rep, coalesce(any_value(np.n), 0) AS n_plaintiff,
-               coalesce(any_value(p.kind) = 'organisation' AND (bool_or(regexp_matches(p.name_norm, '{lic}'))
-                   OR {ids} OR coalesce(any_value(np.na), 0) > {int(cfg.hub_degree)}), false) AS hub
-        FROM fl_entity e JOIN fl_party_norm p ON p.party_id = e.party_id
-        LEFT JOIN lr ON lr.entity_id = e.entity_id
-        LEFT JOIN np ON np.entity_id = e.entity_id
-        WHERE e.entity_id IN (SELECT entity_id FROM fl_cp)
-        GROUP BY e.entity_id
+        WITH ec AS (SELECT entity_id, case_key, bool_or(role IN ('plaintiff', 'applicant')) AS pl
+                    FROM fl_cp GROUP BY ALL),
+        np AS (SELECT entity_id, count(*) FILTER (WHERE pl) AS n, count(*) AS na FROM ec GROUP BY 1),
+        rec AS (
+            SELECT e.entity_id, p.kind, p.name_norm, p.phone_norm, p.address_norm, p.division,
+                   CASE WHEN p.kind = 'person' THEN substr(p.name_norm, 1, 1) END AS surname,
+                   l.entity_id AS legal_rep,
+                   CASE WHEN p.kind = 'organisation' THEN regexp_matches(p.name_norm, '{lic}') ELSE false END AS lic
+            FROM fl_entity e JOIN fl_party_norm p ON p.party_id = e.party_id
+            LEFT JOIN fl_entity l ON l.party_id = p.legal_rep_party_id
+            SEMI JOIN np ON np.entity_id = e.entity_id
+        ),
+        k AS (SELECT entity_id, count(*) AS k FROM rec GROUP BY 1),
+        -- most entities have one record: the mode of one value is that value
+        agg AS (
+            SELECT r.* FROM rec r SEMI JOIN k ON k.entity_id = r.entity_id AND k.k = 1
+            UNION ALL
+            SELECT entity_id, any_value(kind), mode(name_norm), mode(phone_norm), mode(address_norm),
+                   mode(division), mode(surname), mode(legal_rep), bool_or(lic)
+            FROM rec SEMI JOIN k ON k.entity_id = rec.entity_id AND k.k > 1
+            GROUP BY entity_id
+        )
+        SELECT a.entity_id, a.kind, a.name_norm AS name, a.phone_norm AS phone, a.address_norm AS address,
+               a.division, a.surname, a.legal_rep, np.n AS n_plaintiff,
+               coalesce(a.kind = 'organisation' AND (a.lic OR {ids.replace("e.entity_id", "a.entity_id")}
+                                                     OR np.na > {int(cfg.hub_degree)}), false) AS hub
+        FROM agg a JOIN np ON np.entity_id = a.entity_id
         """,  # noqa: S608 - configuration values, quoted
         """
         CREATE OR REPLACE TEMP TABLE fl_attr AS
-        SELECT DISTINCT e.entity_id, 'phone' AS via, p.phone_norm AS val, CAST(NULL AS VARCHAR) AS division
+        -- not deduplicated: an entity with several records may repeat a value; every user of
+        -- fl_attr counts distinct entities
+        SELECT e.entity_id, 'phone' AS via, p.phone_norm AS val, CAST(NULL AS VARCHAR) AS division
         FROM fl_entity e JOIN fl_party_norm p USING (party_id) WHERE p.phone_norm IS NOT NULL
-        UNION
-        SELECT DISTINCT e.entity_id, 'address', p.address_norm, p.division
+        UNION ALL
+        SELECT e.entity_id, 'address', p.address_norm, p.division
         FROM fl_entity e JOIN fl_party_norm p USING (party_id) WHERE p.address_norm IS NOT NULL
         """,
         f"""
         CREATE OR REPLACE TEMP TABLE fl_tie AS
-        WITH a AS (SELECT * FROM fl_attr WHERE entity_id IN (SELECT entity_id FROM fl_ent WHERE NOT hub)),
-        n AS (SELECT via, val, count(DISTINCT entity_id) AS n FROM a GROUP BY ALL)
+        WITH a0 AS (SELECT * FROM fl_attr WHERE entity_id IN (SELECT entity_id FROM fl_ent WHERE NOT hub)),
+        -- only values two to max_shared entities share (most values belong to one entity)
+        n AS (SELECT via, val FROM a0 GROUP BY ALL
+              HAVING count(DISTINCT entity_id) BETWEEN 2 AND {int(cfg.max_shared)}),
+        a AS (SELECT a0.* FROM a0 SEMI JOIN n USING (via, val))
         SELECT DISTINCT x.entity_id AS a, y.entity_id AS b, x.via, x.val
         FROM a x JOIN a y ON x.via = y.via AND x.val = y.val AND x.entity_id < y.entity_id
-        JOIN n ON n.via = x.via AND n.val = x.val
-        WHERE n.n <= {int(cfg.max_shared)}
-          AND (x.division IS NULL OR y.division IS NULL OR x.division = y.division)
+        WHERE (x.division IS NULL OR y.division IS NULL OR x.division = y.division)
         """,  # noqa: S608 - numbers
         """
         CREATE OR REPLACE TEMP TABLE fl_rel AS

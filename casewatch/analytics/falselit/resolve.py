@@ -64,43 +64,52 @@ M_PROBABILITIES = {
 
 
 def normalise_sql() -> str:
-    """A table ``fl_party_norm`` with normalised name, pinyin, phone, address and the reliable identifier."""
+    """A table ``fl_party_norm`` with normalised name, pinyin, phone, address and the reliable identifier.
+
+    Each regular expression runs once per value (the road pattern once, as a struct of its groups;
+    the building/room patterns only on addresses with a road and number)."""
     src, dst = _FULLWIDTH
     return rf"""
     CREATE OR REPLACE TEMP TABLE fl_party_norm AS
     WITH b AS (
-        SELECT party_id, kind, legal_rep_party_id, birth_date, id_number, credit_code,
+        SELECT party_id, kind, legal_rep_party_id, birth_date, upper(id_number) AS idu, credit_code,
                CASE WHEN kind = 'organisation'
-                    THEN regexp_replace(translate(regexp_replace(trim(name), '\s+', '', 'g'), '{src}', '{dst}'),
+                    THEN regexp_replace(CASE WHEN regexp_matches(name, '[{src}]')
+                                             THEN translate(regexp_replace(trim(name), '\s+', '', 'g'), '{src}', '{dst}')
+                                             ELSE regexp_replace(trim(name), '\s+', '', 'g') END,
                                         '{ORG_SUFFIX_RE}', '')
                     ELSE regexp_replace(trim(name), '[\s·•.]+', '', 'g') END AS name_norm,
                regexp_replace(coalesce(phone, ''), '[^0-9]', '', 'g') AS d,
-               regexp_replace(translate(coalesce(address, ''), '{src}', '{dst}'), '[\s,，。、()\-－]', '', 'g') AS a,
-               coalesce(nullif(division_code, ''),
-                        nullif(regexp_extract(coalesce(id_number, ''), '^[0-9]{{6}}'), '')) AS division
+               regexp_replace(CASE WHEN regexp_matches(address, '[{src}]') THEN translate(address, '{src}', '{dst}')
+                                   ELSE coalesce(address, '') END, '[\s,，。、()\-－]', '', 'g') AS a,
+               nullif(division_code, '') AS division_code
         FROM parties
     ), p AS (
         SELECT *, CASE WHEN d LIKE '0086%' THEN substr(d, 5)
-                       WHEN length(d) >= 12 AND d LIKE '86%' THEN substr(d, 3) ELSE d END AS d2
+                       WHEN length(d) >= 12 AND d LIKE '86%' THEN substr(d, 3) ELSE d END AS d2,
+               regexp_extract(a, '{_ROAD_RE}', ['road', 'no']) AS rn
         FROM b
     )
     SELECT party_id, kind, name_norm,
            CAST(birth_date AS VARCHAR) AS birth_date,
-           CASE WHEN regexp_matches(d2, '^1[3-9][0-9]{{9}}$') THEN d2
+           CASE WHEN length(d2) = 11 AND d2[1] = '1' AND d2[2] BETWEEN '3' AND '9' THEN d2
                 WHEN regexp_matches(d2, '^0(10|2[0-9]|[3-9][0-9]{{2}})[0-9]{{7,8}}$')
                      THEN regexp_replace(d2, '^0(10|2[0-9]|[3-9][0-9]{{2}})', '')
                 WHEN regexp_matches(d2, '^(10|2[0-9]|[3-9][0-9]{{2}})[0-9]{{7,8}}$') AND length(d2) >= 10
                      THEN regexp_replace(d2, '^(10|2[0-9]|[3-9][0-9]{{2}})', '')
                 ELSE nullif(d2, '') END AS phone_norm,
-           division,
-           CASE WHEN regexp_matches(a, '{_ROAD_RE}')
-                THEN regexp_extract(a, '{_ROAD_RE}', 1) || regexp_extract(a, '{_ROAD_RE}', 2)
+           coalesce(division_code,
+                    CASE WHEN length(idu) >= 6 AND try_cast(substr(idu, 1, 6) AS UINTEGER) IS NOT NULL
+                              AND substr(idu, 1, 6) NOT LIKE '%+%' AND substr(idu, 1, 6) NOT LIKE '% %'
+                         THEN substr(idu, 1, 6) END) AS division,
+           CASE WHEN rn.road <> ''
+                THEN rn.road || rn.no
                      || coalesce('-' || nullif(regexp_extract(a, '{_UNIT_RE}', 1), ''), '')
                      || coalesce('-' || nullif(regexp_extract(a, '{_ROOM_RE}', 1), ''), '')
                 ELSE nullif(regexp_replace(a, '^.*(省|市|区|县)', ''), '') END AS address_norm,
-           CASE WHEN regexp_matches(a, '{_ROAD_RE}') THEN regexp_extract(a, '{_ROAD_RE}', 1) END AS road,
-           CASE WHEN kind = 'person' AND regexp_matches(upper(coalesce(id_number, '')), '{ID_RE}')
-                     THEN 'P:' || upper(id_number)
+           nullif(rn.road, '') AS road,
+           CASE WHEN kind = 'person' AND regexp_full_match(coalesce(idu, ''), '{ID_RE}')
+                     THEN 'P:' || idu
                 WHEN kind = 'organisation' AND length(coalesce(credit_code, '')) = 18
                      THEN 'O:' || upper(credit_code)
                 ELSE NULL END AS reliable_id,
@@ -160,9 +169,12 @@ def _population(con: duckdb.DuckDBPyConnection) -> None:
         SELECT n.party_id, n.kind, n.name_norm, n.birth_date, n.phone_norm, n.address_norm, n.road, n.division,
                array_to_string(list_transform(string_split(coalesce(n.name_norm, ''), ''),
                                               lambda c: coalesce(pm.m[c], c)), '') AS name_py,
-               length(n.name_norm) AS nlen
+               length(n.name_norm) AS nlen, n.reliable_id, substr(n.name_norm, 1, 1) AS surname
         FROM fl_party_norm n, fl_pinyin_map pm
         """
+    )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE fl_name_n AS SELECT kind, name_py, count(*) AS n FROM fl_pop GROUP BY ALL"
     )
 
 
@@ -234,10 +246,11 @@ def fellegi_sunter(con: duckdb.DuckDBPyConnection, cfg: Config) -> None:
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE fl_er_pairs AS
-        WITH tf AS (SELECT name_norm, count(*) / {float(tot)} AS f FROM fl_pop GROUP BY 1),
-        tfp AS (SELECT phone_norm, count(*) / {float(tot)} AS f FROM fl_pop WHERE phone_norm IS NOT NULL GROUP BY 1),
-        tfa AS (SELECT address_norm, count(*) / {float(tot)} AS f FROM fl_pop WHERE address_norm IS NOT NULL
-                GROUP BY 1),
+        WITH lhs AS (SELECT DISTINCT a.name_norm, a.address_norm FROM fl_er_cand c JOIN fl_pop a ON a.party_id = c.l),
+        tf AS (SELECT name_norm, count(*) / {float(tot)} AS f FROM fl_pop
+               WHERE name_norm IN (SELECT name_norm FROM lhs) GROUP BY 1),
+        tfa AS (SELECT address_norm, count(*) / {float(tot)} AS f FROM fl_pop
+                WHERE address_norm IN (SELECT address_norm FROM lhs) GROUP BY 1),
         s AS (
             SELECT c.l, c.r,
                 CASE WHEN a.name_norm = b.name_norm THEN 'name_exact'
@@ -268,7 +281,6 @@ def fellegi_sunter(con: duckdb.DuckDBPyConnection, cfg: Config) -> None:
             FROM fl_er_cand c
             JOIN fl_pop a ON a.party_id = c.l JOIN fl_pop b ON b.party_id = c.r
             JOIN tf ON tf.name_norm = a.name_norm
-            LEFT JOIN tfp ON tfp.phone_norm = a.phone_norm
             LEFT JOIN tfa ON tfa.address_norm = a.address_norm
         )
         SELECT l, r, {prior} + w_name + w_birth + w_phone + w_addr + w_div AS weight,
@@ -282,51 +294,93 @@ def fellegi_sunter(con: duckdb.DuckDBPyConnection, cfg: Config) -> None:
 
 
 def _candidates(con: duckdb.DuckDBPyConnection, cfg: Config) -> None:
-    """Candidate pairs ``fl_er_cand(l, r)``: at least one side without identifier, never two identifiers."""
+    """Candidate pairs ``fl_er_cand(l, r)``: at least one side without identifier, never two identifiers.
+
+    Every block is an equi-join on its key, with one side always an unidentified record, so the
+    work is bounded by (unidentified records) x (block size), never by the square of a block of
+    identified records. Blocks: phone; pinyin name with birth date or address; pinyin name with
+    division, and pinyin name alone, where at most ``er_name_block_max`` records carry the key (a
+    common name agreeing on nothing but the division or the name cannot reach the match
+    threshold, and two stated birth dates that differ are not compared there); surname with birth
+    date (one differing character) or with address."""
     cap = int(cfg.er_name_block_max)
     con.execute(
-        """
+        f"""
         CREATE OR REPLACE TEMP TABLE fl_er_in AS
-        WITH p AS (SELECT p.*, n.reliable_id, substr(p.name_norm, 1, 1) AS surname FROM fl_pop p
-                   JOIN fl_party_norm n USING (party_id)),
+        WITH p AS (SELECT * FROM fl_pop),
         rest AS (SELECT * FROM p WHERE reliable_id IS NULL),
         idd AS (SELECT * FROM p WHERE reliable_id IS NOT NULL),
+        -- identified records that share a block key with an unidentified one
+        nb AS (SELECT * FROM fl_name_n),
+        nd AS (SELECT kind, name_py, division, count(*) AS n FROM p WHERE division IS NOT NULL GROUP BY ALL),
+        rs AS (SELECT rest.* FROM rest SEMI JOIN nb ON nb.kind = rest.kind AND nb.name_py = rest.name_py
+               AND nb.n <= {cap}),
+        rsd AS (SELECT rest.* FROM rest SEMI JOIN nd ON nd.kind = rest.kind AND nd.name_py = rest.name_py
+                AND nd.division = rest.division AND nd.n <= {cap}),
         near AS (
-            SELECT party_id FROM idd SEMI JOIN rest ON idd.kind = rest.kind AND idd.name_py = rest.name_py
-            UNION
             SELECT party_id FROM idd SEMI JOIN rest ON idd.kind = rest.kind AND idd.phone_norm = rest.phone_norm
-            UNION
+            UNION ALL
+            SELECT party_id FROM idd SEMI JOIN rest ON idd.kind = rest.kind AND idd.name_py = rest.name_py
+                 AND idd.birth_date = rest.birth_date
+            UNION ALL
+            SELECT party_id FROM idd SEMI JOIN rest ON idd.kind = rest.kind AND idd.name_py = rest.name_py
+                 AND idd.address_norm = rest.address_norm
+            UNION ALL
             SELECT party_id FROM idd SEMI JOIN rest ON idd.kind = rest.kind AND idd.surname = rest.surname
                  AND idd.birth_date = rest.birth_date
+            UNION ALL
+            SELECT party_id FROM idd SEMI JOIN rest ON idd.kind = rest.kind AND idd.surname = rest.surname
+                 AND idd.address_norm = rest.address_norm
+            UNION ALL
+            -- the small name (and name + division) blocks, where one of the two birth dates is unknown
+            -- (equal birth dates are the block above)
+            SELECT party_id FROM idd SEMI JOIN (SELECT * FROM rs WHERE birth_date IS NULL) r
+                 ON idd.kind = r.kind AND idd.name_py = r.name_py
+            UNION ALL
+            SELECT party_id FROM (SELECT * FROM idd WHERE birth_date IS NULL) i SEMI JOIN rs
+                 ON i.kind = rs.kind AND i.name_py = rs.name_py
+            UNION ALL
+            SELECT party_id FROM idd SEMI JOIN (SELECT * FROM rsd WHERE birth_date IS NULL) r
+                 ON idd.kind = r.kind AND idd.name_py = r.name_py AND idd.division = r.division
+            UNION ALL
+            SELECT party_id FROM (SELECT * FROM idd WHERE birth_date IS NULL) i SEMI JOIN rsd
+                 ON i.kind = rsd.kind AND i.name_py = rsd.name_py AND i.division = rsd.division
         )
         SELECT * FROM rest UNION ALL SELECT idd.* FROM idd SEMI JOIN near USING (party_id)
-        """  # noqa: S608
+        """  # noqa: S608 - a number from Config
     )
-    con.execute(
-        f"""
-        CREATE OR REPLACE TEMP TABLE fl_er_cand AS
-        WITH nb AS (SELECT kind, name_py, count(*) AS n FROM fl_er_in GROUP BY ALL),
-        blocks AS (
-            SELECT a.party_id AS l, b.party_id AS r, a.reliable_id AS la, b.reliable_id AS rb
-            FROM fl_er_in a JOIN fl_er_in b ON a.kind = b.kind AND a.phone_norm = b.phone_norm AND a.party_id < b.party_id
-            UNION
-            SELECT a.party_id, b.party_id, a.reliable_id, b.reliable_id
-            FROM fl_er_in a JOIN fl_er_in b ON a.kind = b.kind AND a.name_py = b.name_py AND a.party_id < b.party_id
-            JOIN nb ON nb.kind = a.kind AND nb.name_py = a.name_py
-            WHERE nb.n <= {cap} OR a.birth_date = b.birth_date OR a.address_norm = b.address_norm
-               OR a.division = b.division
-            UNION
-            SELECT a.party_id, b.party_id, a.reliable_id, b.reliable_id
-            FROM fl_er_in a JOIN fl_er_in b ON a.kind = b.kind AND a.surname = b.surname
-                 AND a.birth_date = b.birth_date AND a.party_id < b.party_id
-            UNION
-            SELECT a.party_id, b.party_id, a.reliable_id, b.reliable_id
-            FROM fl_er_in a JOIN fl_er_in b ON a.kind = b.kind AND a.surname = b.surname
-                 AND a.address_norm = b.address_norm AND a.party_id < b.party_id
-        )
-        SELECT l, r FROM blocks WHERE la IS NULL OR rb IS NULL
-        """  # noqa: S608
+
+    def block(key: str, small: bool = False, where: str = "true") -> str:
+        cols = key
+        on = " AND ".join(f"a.{k} = b.{k}" for k in key.split(", "))
+        nonnull = " AND ".join(f"{k} IS NOT NULL" for k in key.split(", "))
+        src = "fl_er_in"
+        if small:
+            on_k = " AND ".join(f"f.{k} = k.{k}" for k in key.split(", "))
+            sel = "SELECT f.* FROM fl_er_in f SEMI JOIN"
+            src = f"({sel} (SELECT {cols} FROM fl_pop WHERE {nonnull} GROUP BY ALL HAVING count(*) <= {cap}) k ON {on_k})"  # noqa: S608 - column names, a number
+        return f"""
+            SELECT least(a.party_id, b.party_id) AS l, greatest(a.party_id, b.party_id) AS r
+            FROM (SELECT * FROM {src} WHERE reliable_id IS NULL AND {nonnull}) a
+            JOIN (SELECT * FROM {src} WHERE {nonnull}) b ON {on}
+             AND (b.reliable_id IS NOT NULL OR a.party_id < b.party_id) AND {where}"""  # noqa: S608 - constants
+
+    # a name-only block compares records that lack the other fields, not records that state two
+    # different birth dates; surname + birth date is there for one differing character
+    same_birth = "(a.birth_date IS NULL OR b.birth_date IS NULL OR a.birth_date = b.birth_date)"
+    one_char = f"a.nlen = b.nlen AND a.nlen BETWEEN 2 AND 4 AND {_DIFF} = 1"
+    blocks = " UNION ".join(
+        [
+            block("kind, phone_norm"),
+            block("kind, name_py, birth_date"),
+            block("kind, name_py, address_norm"),
+            block("kind, name_py, division", small=True, where=same_birth),
+            block("kind, name_py", small=True, where=same_birth),
+            block("kind, surname, birth_date", where=one_char),
+            block("kind, surname, address_norm"),
+        ]
     )
+    con.execute(f"CREATE OR REPLACE TEMP TABLE fl_er_cand AS {blocks}")  # noqa: S608 - constants
 
 
 COUNTERPART_WEIGHT = 10.0
@@ -350,25 +404,29 @@ def _counterpart_links(con: duckdb.DuckDBPyConnection, cfg: Config, known: set) 
     acap = int(cfg.er_associate_max)
     rows = con.execute(
         f"""
-        WITH app AS (
-            SELECT cp.unit_code || '|' || cp.case_number AS ck, cp.party_id, cp.role <> 'agent' AS is_party
-            FROM case_parties cp
-        ), nb AS (SELECT kind, name_py, count(*) AS n FROM fl_pop GROUP BY ALL),
-        subj AS (SELECT e.party_id, e.kind, e.name_py, e.birth_date, e.phone_norm, e.reliable_id, nb.n
-                 FROM fl_er_in e JOIN nb USING (kind, name_py)),
+        WITH rec AS (SELECT party_id, kind, name_py, birth_date, phone_norm, reliable_id FROM fl_pop),
+        -- one case: an unidentified record and another record of its name in the same case
+        ua AS (SELECT cp.unit_code, cp.case_number, cp.party_id, r.kind, r.name_py
+               FROM case_parties cp JOIN rec r USING (party_id) WHERE r.reliable_id IS NULL),
         same_case AS (
-            SELECT a.party_id AS l, b.party_id AS r
-            FROM app a JOIN subj x ON x.party_id = a.party_id
-            JOIN app b ON b.ck = a.ck AND b.party_id > a.party_id
-            JOIN subj y ON y.party_id = b.party_id AND y.kind = x.kind AND y.name_py = x.name_py
+            SELECT least(a.party_id, b.party_id) AS l, greatest(a.party_id, b.party_id) AS r
+            FROM ua a JOIN case_parties cb ON cb.unit_code = a.unit_code AND cb.case_number = a.case_number
+                 AND cb.party_id <> a.party_id
+            JOIN fl_pop b ON b.party_id = cb.party_id AND b.kind = a.kind AND b.name_py = a.name_py
         ),
+        -- a shared associate: the records of every uncommon name an unidentified record carries
+        nb AS (SELECT * FROM fl_name_n),
+        names AS (SELECT DISTINCT ua.kind, ua.name_py FROM ua JOIN nb USING (kind, name_py) WHERE nb.n <= {cap}),
+        app AS (SELECT cp.unit_code, cp.case_number, cp.party_id, r.kind, r.name_py
+                FROM case_parties cp JOIN rec r USING (party_id) SEMI JOIN names USING (kind, name_py)),
         ctx AS (
             SELECT DISTINCT x.party_id, x.kind, x.name_py, op.kind || ':' || op.name_py AS other
-            FROM subj x JOIN app a ON a.party_id = x.party_id
-            JOIN app b ON b.ck = a.ck AND b.party_id <> a.party_id AND b.is_party
+            FROM app x
+            JOIN case_parties b ON b.unit_code = x.unit_code AND b.case_number = x.case_number
+                 AND b.party_id <> x.party_id AND b.role <> 'agent'
             JOIN fl_pop op ON op.party_id = b.party_id
             JOIN nb o ON o.kind = op.kind AND o.name_py = op.name_py
-            WHERE x.n <= {cap} AND o.n <= {acap} AND op.name_py <> x.name_py
+            WHERE o.n <= {acap} AND op.name_py <> x.name_py
         ),
         assoc AS (
             SELECT cx.party_id AS l, cy.party_id AS r
@@ -377,7 +435,7 @@ def _counterpart_links(con: duckdb.DuckDBPyConnection, cfg: Config, known: set) 
         ),
         cand AS (SELECT l, r FROM same_case UNION SELECT l, r FROM assoc)
         SELECT DISTINCT c.l, c.r
-        FROM cand c JOIN subj x ON x.party_id = c.l JOIN subj y ON y.party_id = c.r
+        FROM cand c JOIN rec x ON x.party_id = c.l JOIN rec y ON y.party_id = c.r
         WHERE (x.reliable_id IS NULL OR y.reliable_id IS NULL)
           AND coalesce(x.birth_date = y.birth_date, true) AND coalesce(x.phone_norm = y.phone_norm, true)
         """  # noqa: S608 - numbers from Config
@@ -395,8 +453,18 @@ def _probabilistic(con: duckdb.DuckDBPyConnection, cfg: Config) -> int:
         f"SELECT l, r, weight, fields FROM fl_er_pairs WHERE prob >= {float(cfg.match_probability)}"  # noqa: S608
     ).fetchall()
     links += _counterpart_links(con, cfg, {(a, b) for a, b, _w, _f in links})
-    reliable = dict(con.execute("SELECT party_id, reliable_id FROM fl_er_in").fetchall())
-    rest = [r[0] for r in con.execute("SELECT party_id FROM fl_er_in WHERE reliable_id IS NULL").fetchall()]
+    linked = [a for a, *_ in links] + [b for _a, b, *_ in links]
+    con.register("fl_er_linked", pa.table({"party_id": pa.array(linked, pa.string())}))
+    reliable = dict(
+        con.execute(
+            "SELECT party_id, reliable_id FROM fl_party_norm SEMI JOIN fl_er_linked USING (party_id)"
+        ).fetchall()
+    )
+    con.unregister("fl_er_linked")
+    rest = [
+        r[0]
+        for r in con.execute("SELECT party_id FROM fl_er_in WHERE reliable_id IS NULL ORDER BY 1").fetchall()
+    ]
     # an unidentified record joins the identified entity it matches best; the others form components
     best_id: dict[str, tuple[float, str]] = {}
     best: dict[str, tuple[float, str]] = {}
