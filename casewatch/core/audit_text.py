@@ -98,6 +98,45 @@ def details_text(object_type: str, data) -> str:
     return "；".join(parts)
 
 
+#: Audit object types that are not models (exports, jobs, reports), by their readable names.
+OBJECT_TYPES = {
+    "deadlines.refresh": gettext_lazy("Deadline recomputation"),
+    "deadlines.performance": gettext_lazy("Performance points"),
+    "enforcement.debtors": gettext_lazy("Debtors"),
+    "enforcement.listings": gettext_lazy("Dishonest-debtor list"),
+    "notary.measures": gettext_lazy("Notarisation measures"),
+    "problems.accountability": gettext_lazy("Accountability statistics"),
+    "problems.progress_notice": gettext_lazy("Progress notice"),
+    "problems.tick": gettext_lazy("Daily tick of the problem list"),
+    "problems.weekly_report": gettext_lazy("Weekly progress report"),
+    "property.labels": gettext_lazy("Property labels"),
+    "property.ledger": gettext_lazy("Property ledger"),
+    "surveys.report": gettext_lazy("Survey report"),
+    "surveys.token_sms": gettext_lazy("Survey invitations by SMS"),
+}
+
+
+def object_type_label(label: str) -> str:
+    """'problems.problem' → the model's verbose name (问题); known non-model types by their name;
+    anything else as stored."""
+    if not label:
+        return ""
+    if label in OBJECT_TYPES:
+        return str(OBJECT_TYPES[label])
+    from django.apps import apps
+
+    try:
+        return str(apps.get_model(label)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return label
+
+
+def _job_label(kind: str) -> str:
+    from casewatch.core.home import job_label
+
+    return job_label(kind)
+
+
 def _register_core() -> None:
     from casewatch.core.choices import Action
 
@@ -108,7 +147,7 @@ def _register_core() -> None:
         gettext_lazy("%(action)s refused: outside the user's scope or role"),
         action=Action,
     )
-    register_message(r"queued (?P<kind>[\w.\-]+)", gettext_lazy("queued %(kind)s"))
+    register_message(r"queued (?P<kind>[\w.\-]+)", gettext_lazy("queued %(kind)s"), kind=_job_label)
     register_message(r"retried", gettext_lazy("retried"))
     register_message(r"account locked", gettext_lazy("account locked"))
     register_message(

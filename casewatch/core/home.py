@@ -313,7 +313,27 @@ JOB_LABELS = {
     "cases.import": _("Import"),
     "falselit.scan": _("False-litigation scan"),
     "property.refresh": _("Seized-property alerts"),
+    "warehouse.sync": _("Analytics store sync"),
+    "scheduler.falselit_scan": _("False-litigation scan"),
+    "scheduler.report_snapshot": _("Campaign report snapshot"),
+    "scheduler.backup": _("Nightly backup"),
 }
+
+#: readable names of the shipped schedules (core/scheduler.py DEFAULT_SCHEDULES)
+SCHEDULE_LABELS = {
+    "deadlines-daily": _("Deadlines and lights, daily"),
+    "problems-tick": _("Problem list, daily tick"),
+    "screening-after-imports": _("Screening after new imports"),
+    "warehouse-sync": _("Analytics store sync"),
+    "falselit-scan": _("False-litigation scan, nightly"),
+    "report-snapshot": _("Campaign report snapshot, nightly"),
+    "backup-nightly": _("Nightly backup"),
+}
+
+
+def schedule_label(name: str) -> str:
+    """A schedule as people read it (its name when it has no label)."""
+    return str(SCHEDULE_LABELS.get(name, name))
 
 
 def job_label(kind: str) -> str:

@@ -169,13 +169,10 @@ def audit_header() -> list[str]:
 
 
 def _object_type_label(label: str) -> str:
-    """'problems.problem' → the model's verbose name ('问题'); other labels as they are."""
-    from django.apps import apps as django_apps
+    """'problems.problem' → the model's verbose name ('问题'); see core.audit_text."""
+    from casewatch.core.audit_text import object_type_label
 
-    try:
-        return str(django_apps.get_model(label)._meta.verbose_name)
-    except (LookupError, ValueError):
-        return label
+    return object_type_label(label)
 
 
 def _audit_rows(qs):

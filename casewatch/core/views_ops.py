@@ -156,11 +156,16 @@ def schedule_list(request):
     scheduler.refresh_outcomes()
     lease = SchedulerLease.objects.filter(name=scheduler.LEASE_NAME).first()
     now = timezone.now()
+    from casewatch.core.home import job_label, schedule_label
+
+    schedules = list(Schedule.objects.select_related("last_job"))
+    for s in schedules:
+        s.label, s.kind_label = schedule_label(s.name), job_label(s.kind)
     return render(
         request,
         "core/schedules.html",
         {
-            "schedules": Schedule.objects.select_related("last_job"),
+            "schedules": schedules,
             "lease": lease,
             "lease_active": lease is not None and lease.expires_at > now,
             "can_run": user_can(request.user, Action.ADMIN),

@@ -11,7 +11,9 @@ class DeadlinesConfig(AppConfig):
 
     def ready(self):
         from casewatch.core.context_processors import register_nav
-        from casewatch.deadlines import measures_store, tasks  # noqa: F401 - register the refresh and measures jobs
+        from casewatch.deadlines import audit_text, measures_store, tasks  # noqa: F401 - register the refresh and measures jobs
+
+        audit_text.register()
 
         register_nav("deadlines:deadline_list", _("Deadlines"), "view")
         register_nav("deadlines:measures", _("Deadline measures"), "view")

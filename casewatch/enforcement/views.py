@@ -11,6 +11,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from casewatch.analytics import enforcement as enf
@@ -27,6 +28,39 @@ from casewatch.enforcement.models import Certificate, DishonestListing
 
 LIMIT = 500
 STATES = ("overdue", "due", "deleted_late", "deleted_on_time", "listed", "deleted_before_listing")
+#: the computed states (analytics/enforcement.py) as people read them
+STATE_LABELS = {
+    "overdue": gettext_lazy("Deletion overdue"),
+    "due": gettext_lazy("Deletion pending, in time"),
+    "deleted_late": gettext_lazy("Deleted late"),
+    "deleted_on_time": gettext_lazy("Deleted in time"),
+    "listed": gettext_lazy("On the list"),
+    "deleted_before_listing": gettext_lazy("Deleted before the listing date"),
+    "deleted_no_trigger": gettext_lazy("Deleted without a recorded trigger"),
+}
+CORRECTION_LABELS = {
+    "review_overdue": gettext_lazy("Correction review overdue"),
+    "in_review": gettext_lazy("Correction under review"),
+    "reviewed_late": gettext_lazy("Correction reviewed late"),
+    "correction_overdue": gettext_lazy("Correction overdue"),
+    "corrected_late": gettext_lazy("Corrected late"),
+    "reconsideration_out_of_time": gettext_lazy("Reconsideration asked out of time"),
+    "reconsideration_overdue": gettext_lazy("Reconsideration overdue"),
+    "in_time": gettext_lazy("Correction in time"),
+}
+WRONGFUL_LABELS = {
+    "minor": gettext_lazy("A minor was listed"),
+    "must_not_list": gettext_lazy("Security or sufficient assets: must not be listed"),
+    "term_on_ground_1": gettext_lazy("A term set on ground 1"),
+    "serious_extra_years": gettext_lazy("Serious case: extra years outside 1–3"),
+    "extra_years_not_serious": gettext_lazy("Extra years without a serious case"),
+    "grace_out_of_range": gettext_lazy("Grace period outside 1–3 months"),
+    "published_in_grace": gettext_lazy("Published within the grace period"),
+}
+
+
+def _label(labels: dict, code) -> str:
+    return str(labels.get(code, code)) if code else ""
 
 
 def require(user, action: str) -> None:
@@ -100,14 +134,14 @@ def listings(request):
                 r["listing_id"],
                 r["case_number"],
                 names.get(r["debtor_party_id"], ("", ""))[0],
-                r["ground"],
+                LISTING_GROUNDS.get(r["ground"], (r["ground"], r["ground"]))[0],
                 r["decided_on"],
-                r["trigger"] or "",
+                DELETION_TRIGGERS.get(r["trigger"], (r["trigger"], ""))[0] if r["trigger"] else "",
                 r["trigger_on"],
                 r["deletion_due"],
                 r["deleted_on"],
-                r["deletion_state"],
-                r["wrongful"] or "",
+                _label(STATE_LABELS, r["deletion_state"]),
+                _label(WRONGFUL_LABELS, r["wrongful"]),
             ]
             for r in rows
         ]
@@ -120,6 +154,9 @@ def listings(request):
         r["debtor_name"], r["debtor_id"] = names.get(r["debtor_party_id"], ("", ""))
         r["ground_label"] = LISTING_GROUNDS.get(r["ground"], ("", ""))[0]
         r["trigger_label"] = DELETION_TRIGGERS.get(r["trigger"], ("", ""))[0] if r["trigger"] else ""
+        r["state_label"] = _label(STATE_LABELS, r["deletion_state"])
+        r["correction_label"] = _label(CORRECTION_LABELS, r["correction_state"])
+        r["wrongful_label"] = _label(WRONGFUL_LABELS, r["wrongful"])
     return render(
         request,
         "enforcement/listings.html",
@@ -130,7 +167,7 @@ def listings(request):
             "as_of": as_of,
             "state": state,
             "counts": counts,
-            "state_counts": [(s, counts[s]) for s in STATES],
+            "state_counts": [(s, _label(STATE_LABELS, s), counts[s]) for s in STATES],
             "can_reveal": user_can(request.user, Action.REVEAL),
             "triggers": DELETION_TRIGGERS,
             "can_change": user_can(request.user, Action.CHANGE),

@@ -11,7 +11,12 @@ class ScreeningConfig(AppConfig):
 
     def ready(self):
         from casewatch.core.context_processors import register_nav
-        from casewatch.screening import tasks  # noqa: F401 - registers the analysis job
+        from casewatch.screening import (
+            audit_text,
+            tasks,  # noqa: F401 - registers the analysis job
+        )
+
+        audit_text.register()
 
         register_nav("screening:finding_list", _("Findings"), "view", position=2)
         register_nav("screening:rule_list", _("Rules"), "view", position=3)

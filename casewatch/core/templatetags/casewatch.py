@@ -71,3 +71,11 @@ def saved_searches(context, page):
         "query": clean_query(request.GET.urlencode()),
         "csrf_token": context.get("csrf_token"),
     }
+
+
+@register.filter
+def audit_object_type(label):
+    """An audit record's object type by its name (the model's verbose name)."""
+    from casewatch.core.audit_text import object_type_label
+
+    return object_type_label(label or "")

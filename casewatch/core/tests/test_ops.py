@@ -329,3 +329,16 @@ def test_access_log_is_json_with_the_request_id(client, world, caplog):
     assert line["request_id"] == response["X-Request-ID"]
     assert line["path"] == "/login/" and line["status"] == 200 and line["method"] == "GET"
     assert line["route"] == "/login/" and isinstance(line["ms"], float) and line["level"] == "INFO"
+
+
+def test_schedules_page_names_schedules_and_job_kinds(client, world):
+    """Schedules by their names, not `deadlines-daily` / `scheduler.falselit_scan` (issue 12)."""
+    from casewatch.core import scheduler
+
+    scheduler.ensure_defaults()
+    client.force_login(world.user("sysadmin"))
+    page = client.get("/ops/schedules/").content.decode()
+    text = re.sub(r"<[^>]+>", " ", re.sub(r'\b(title|data-schedule|href|value|name)="[^"]*"', "", page))
+    for code in ("deadlines-daily", "falselit-scan", "scheduler.falselit_scan", "warehouse.sync"):
+        assert code not in text, code
+    assert "审限与信号灯（每日）" in text and "虚假诉讼筛查" in text

@@ -64,3 +64,17 @@ def test_audit_message_of_a_transition_is_translated(client, world):
     )
     assert not any("open → assigned" in cell for row in rows for cell in row)
     assert AuditLog.objects.filter(action=AuditAction.EXPORT).exists()
+
+
+def test_other_apps_messages_and_object_types_are_translated():
+    from casewatch.core.audit_text import object_type_label
+
+    with translation.override("zh-hans"):
+        text = message_text("deadlines refreshed as of 2024-07-20: 3 cases, 1 persons")
+        assert text == "审限按 2024-07-20 重新计算：3 件案件，1 名在押人员"
+        assert "已消除" in message_text(
+            "screening incremental on duckdb: 2 new, 5 unchanged, 1 resolved (succeeded)"
+        )
+        assert object_type_label("deadlines.refresh") == "审限重新计算"
+        assert object_type_label("problems.problem") == "问题"
+        assert object_type_label("nothing.known") == "nothing.known"
