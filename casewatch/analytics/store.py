@@ -433,7 +433,8 @@ def write(
     path = Path(path)
     with contextlib.nullcontext() if locked else writer_lock(path, timeout):
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        _remove(tmp)
+        for stale in path.parent.glob(f".{path.name}.*.tmp*"):  # a killed writer's (we hold the lock)
+            stale.unlink(missing_ok=True)
         if path.exists() and not fresh:
             shutil.copyfile(path, tmp)
         con = duckdb.connect(str(tmp))

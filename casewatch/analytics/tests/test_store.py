@@ -143,6 +143,12 @@ def test_failed_write_publishes_nothing(tmp_path, lake_tables):
         1 / 0  # noqa: B018
     assert contents(path, "cases") == before
     assert not list(tmp_path.glob(".*.tmp*"))
+    # a writer killed mid-write leaves its temporary file; the next writer removes it
+    (tmp_path / ".warm.duckdb.99999.tmp").write_bytes(b"half a generation")
+    with st.write(path):
+        pass
+    assert not list(tmp_path.glob(".*.tmp*"))
+    assert contents(path, "cases") == before
 
 
 def test_engine_runs_the_catalogue_over_the_attached_store(tmp_path, lake_tables):
