@@ -223,25 +223,15 @@ def transition(request, problem_id: int, payload: TransitionIn):
     reopen (reason, deadline), deadline (deadline, reason)."""
     user = request.auth
     try:
-        match payload.action:
-            case "assign":
-                services.assign(user, problem_id, payload.assignee or 0, note=payload.note)
-            case "start":
-                services.start(user, problem_id)
-            case "submit":
-                services.submit(user, problem_id, payload.note)
-            case "return":
-                services.return_submission(user, problem_id, payload.reason)
-            case "verify":
-                services.verify(user, problem_id, payload.note)
-            case "dismiss":
-                services.dismiss(user, problem_id, payload.reason)
-            case "reopen":
-                services.reopen(user, problem_id, payload.reason, payload.deadline)
-            case "deadline":
-                services.change_deadline(user, problem_id, payload.deadline, payload.reason)
-            case _other:
-                raise HttpError(422, _("Unknown action."))
+        services.move(
+            user,
+            problem_id,
+            payload.action,
+            assignee=payload.assignee,
+            note=payload.note,
+            reason=payload.reason,
+            deadline=payload.deadline,
+        )
     except ValidationError as exc:
         _invalid(exc)
     return _detail(user, problem_id)

@@ -130,3 +130,50 @@ class RuleForm(forms.ModelForm):
 
 
 HANDLING_ROLES = (Role.HANDLER, Role.LEGAL_OFFICER)
+
+
+class MoveInputForm(forms.Form):
+    """The text and date a workflow move may carry (every field optional here: the service says
+    which one a move needs, with a reason in both languages). The page's verify/return form names
+    its text ``reason``; ``note`` is the text of submit (and of assign, see AssignForm)."""
+
+    note = forms.CharField(label=_("Note"), required=False, max_length=5000)
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=5000)
+    deadline = forms.DateField(label=_("New deadline"), required=False, widget=DATE)
+
+
+class IdsField(forms.Field):
+    """The selected problems: a list of whole numbers (check boxes named ``ids``)."""
+
+    widget = forms.MultipleHiddenInput
+    default_error_messages = {"invalid": _("The selection is not a list of problem numbers.")}
+
+    def to_python(self, value):
+        values = value if isinstance(value, list | tuple) else ([value] if value else [])
+        try:
+            return list(dict.fromkeys(int(v) for v in values))
+        except (TypeError, ValueError):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class BulkForm(forms.Form):
+    """A supervisor's bulk move on the selected problems of the list."""
+
+    ids = IdsField(label=_("Selected problems"), required=False)
+    action = forms.ChoiceField(label=_("Action"), choices=())
+    assignee = forms.IntegerField(label=_("Assign to"), required=False, min_value=1)
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=5000)
+    deadline = forms.DateField(label=_("New deadline"), required=False, widget=DATE)
+
+    def __init__(self, *args, actions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [(a, a) for a in sorted(actions)]
+
+    def inputs(self) -> dict:
+        d = self.cleaned_data
+        return {
+            "assignee": d.get("assignee"),
+            "reason": d["reason"],
+            "note": d["reason"],
+            "deadline": d["deadline"],
+        }

@@ -699,6 +699,43 @@ def update_details(user, problem_id: int, **fields) -> Problem:
         return _apply(user, problem, A.EDIT, changes)
 
 
+# --- the transition table -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MoveInput:
+    """What a workflow move may carry; each move reads the fields it needs."""
+
+    assignee: object = None  # a User or a user id
+    note: str = ""
+    reason: str = ""
+    deadline: dt.date | None = None
+
+
+#: Every workflow move of a problem, in one place: the page, the API and bulk all dispatch here
+#: (each service checks role, scope, state and reason, locks the row and audits).
+TRANSITIONS = {
+    "assign": lambda u, pk, a: assign(u, pk, a.assignee or 0, note=a.note),
+    "start": lambda u, pk, a: start(u, pk),
+    "submit": lambda u, pk, a: submit(u, pk, a.note),
+    "return": lambda u, pk, a: return_submission(u, pk, a.reason),
+    "verify": lambda u, pk, a: verify(u, pk, a.note),
+    "dismiss": lambda u, pk, a: dismiss(u, pk, a.reason),
+    "reopen": lambda u, pk, a: reopen(u, pk, a.reason, a.deadline),
+    "deadline": lambda u, pk, a: change_deadline(u, pk, a.deadline, a.reason),
+}
+#: the moves supervisors may apply to many problems at once
+BULK_MOVES = frozenset({"assign", "verify", "return", "dismiss", "reopen", "deadline"})
+
+
+def move(user, problem_id: int, action: str, **inputs) -> Problem:
+    """Apply one workflow move (see `TRANSITIONS`); an unknown move is a validation error."""
+    fn = TRANSITIONS.get(action)
+    if fn is None:
+        raise ValidationError(_("Unknown action."), code="action")
+    return fn(user, problem_id, MoveInput(**inputs))
+
+
 # --- bulk -----------------------------------------------------------------------------------
 
 
@@ -708,20 +745,10 @@ class BulkResult:
     skipped: dict[int, str] = field(default_factory=dict)
 
 
-BULK_ACTIONS = {
-    "assign": lambda u, pk, kw: assign(u, pk, kw["assignee"]),
-    "verify": lambda u, pk, kw: verify(u, pk, kw.get("note", "")),
-    "return": lambda u, pk, kw: return_submission(u, pk, kw.get("reason", "")),
-    "dismiss": lambda u, pk, kw: dismiss(u, pk, kw.get("reason", "")),
-    "reopen": lambda u, pk, kw: reopen(u, pk, kw.get("reason", ""), kw.get("deadline")),
-    "deadline": lambda u, pk, kw: change_deadline(u, pk, kw.get("deadline"), kw.get("reason", "")),
-}
-
-
-def bulk(user, action: str, problem_ids, **kwargs) -> BulkResult:
+def bulk(user, action: str, problem_ids, **inputs) -> BulkResult:
     """Apply one transition to many problems (supervisors only); illegal items are skipped with
     the reason, the rest are applied — each one checked, locked and audited like a single move."""
-    if action not in BULK_ACTIONS:
+    if action not in BULK_MOVES:
         raise ValidationError(_("Unknown action."), code="action")
     _require(user, Action.SUPERVISE, message=_("Only supervisors may act on many problems at once."))
     result = BulkResult()
@@ -729,7 +756,7 @@ def bulk(user, action: str, problem_ids, **kwargs) -> BulkResult:
         try:
             visible_or_404(user, Problem, pk)
             with transaction.atomic():
-                BULK_ACTIONS[action](user, pk, kwargs)
+                move(user, pk, action, **inputs)
             result.done.append(pk)
         except ValidationError as exc:
             result.skipped[pk] = " ".join(exc.messages)

@@ -11,6 +11,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from casewatch.core.choices import Action, Role
@@ -25,8 +26,10 @@ from casewatch.problems.filtersets import DISTRICT_CHOICES, ProblemFilterForm
 from casewatch.problems.forms import (
     HANDLING_ROLES,
     AssignForm,
+    BulkForm,
     DeadlineForm,
     EvidenceForm,
+    MoveInputForm,
     ProblemForm,
     ReasonForm,
     ReopenForm,
@@ -235,7 +238,41 @@ def problem_detail(request, pk):
     return render(request, "problems/problem_detail.html", context)
 
 
-ACTIONS = {"assign", "start", "submit", "return", "verify", "dismiss", "reopen", "deadline", "evidence"}
+#: The page's moves: which form reads the POST, how its data becomes the move's inputs, what the
+#: page says when it worked. The moves themselves are `services.TRANSITIONS` (shared with the API
+#: and bulk); evidence is an upload, not a move, and has its own branch.
+PAGE_MOVES = {
+    "assign": (
+        lambda d: {"assignee": d["assignee"], "note": d["note"]},
+        gettext_lazy("The problem was assigned."),
+    ),
+    "start": (lambda d: {}, gettext_lazy("Rectification started.")),
+    "submit": (lambda d: {"note": d["note"]}, gettext_lazy("Submitted for verification.")),
+    "return": (lambda d: {"reason": d["reason"]}, gettext_lazy("The submission was returned.")),
+    "verify": (
+        lambda d: {"note": d["reason"]},
+        gettext_lazy("The rectification was verified; the problem is closed."),
+    ),
+    "dismiss": (lambda d: {"reason": d["reason"]}, gettext_lazy("The problem was dismissed.")),
+    "reopen": (
+        lambda d: {"reason": d["reason"], "deadline": d["deadline"]},
+        gettext_lazy("The problem was reopened."),
+    ),
+    "deadline": (
+        lambda d: {"deadline": d["deadline"], "reason": d["reason"]},
+        gettext_lazy("The deadline was changed."),
+    ),
+}
+ACTIONS = {*PAGE_MOVES, "evidence"}
+
+
+def _form_errors(form) -> ValidationError:
+    return ValidationError(
+        "; ".join(
+            f"{form.fields[k].label if k in form.fields else ''}: {' '.join(v)}".lstrip(": ")
+            for k, v in form.errors.items()
+        )
+    )
 
 
 @login_required
@@ -245,47 +282,26 @@ def problem_action(request, pk, action):
     if action not in ACTIONS:
         raise Http404
     user = request.user
-    post = request.POST
     try:
-        if action == "assign":
-            problem = get_scoped_or_404(user, Problem.objects.select_related("unit"), Action.VIEW, pk=pk)
-            form = AssignForm(post, people=_assign_people(problem))
-            if not form.is_valid():
-                raise ValidationError(_("Choose a person from the list."))
-            services.assign(user, pk, form.cleaned_data["assignee"], note=form.cleaned_data["note"])
-            messages.success(request, _("The problem was assigned."))
-        elif action == "start":
-            services.start(user, pk)
-            messages.success(request, _("Rectification started."))
-        elif action == "evidence":
-            form = EvidenceForm(post, request.FILES)
+        if action == "evidence":
+            form = EvidenceForm(request.POST, request.FILES)
             if not form.is_valid():
                 raise ValidationError(_("Choose a file to upload."))
             item = services.add_evidence(user, pk, form.cleaned_data["file"], note=form.cleaned_data["note"])
             messages.success(request, _("Evidence attached: %(name)s") % {"name": item.original_name})
-        elif action == "submit":
-            services.submit(user, pk, post.get("note", ""))
-            messages.success(request, _("Submitted for verification."))
-        elif action == "return":
-            services.return_submission(user, pk, post.get("reason", ""))
-            messages.success(request, _("The submission was returned."))
-        elif action == "verify":
-            services.verify(user, pk, post.get("reason", ""))
-            messages.success(request, _("The rectification was verified; the problem is closed."))
-        elif action == "dismiss":
-            services.dismiss(user, pk, post.get("reason", ""))
-            messages.success(request, _("The problem was dismissed."))
-        elif action == "reopen":
-            form = ReopenForm(post)
-            deadline = form.cleaned_data.get("deadline") if form.is_valid() else None
-            services.reopen(user, pk, post.get("reason", ""), deadline)
-            messages.success(request, _("The problem was reopened."))
-        elif action == "deadline":
-            form = DeadlineForm(post)
+            return redirect("problems:problem_detail", pk=pk)
+        if action == "assign":
+            problem = get_scoped_or_404(user, Problem.objects.select_related("unit"), Action.VIEW, pk=pk)
+            form = AssignForm(request.POST, people=_assign_people(problem))
             if not form.is_valid():
-                raise ValidationError(_("Give the new deadline and a reason."))
-            services.change_deadline(user, pk, form.cleaned_data["deadline"], form.cleaned_data["reason"])
-            messages.success(request, _("The deadline was changed."))
+                raise ValidationError(_("Choose a person from the list."))
+        else:
+            form = MoveInputForm(request.POST)
+            if not form.is_valid():
+                raise _form_errors(form)
+        inputs, done = PAGE_MOVES[action]
+        services.move(user, pk, action, **inputs(form.cleaned_data))
+        messages.success(request, done)
     except ValidationError as exc:
         _errors(request, exc)
     return redirect("problems:problem_detail", pk=pk)
@@ -298,24 +314,16 @@ def problem_bulk(request):
     user = request.user
     if not can(user, Action.SUPERVISE):
         raise PermissionDenied(_("Only supervisors may act on many problems at once."))
-    ids = [int(x) for x in request.POST.getlist("ids") if x.isdigit()]
-    action = request.POST.get("action", "")
-    kwargs = {"reason": request.POST.get("reason", ""), "note": request.POST.get("reason", "")}
-    if request.POST.get("deadline"):
-        try:
-            from datetime import date
-
-            kwargs["deadline"] = date.fromisoformat(request.POST["deadline"])
-        except ValueError:
-            messages.error(request, _("The deadline is not a valid date."))
-            return redirect("problems:problem_list")
-    if action == "assign":
-        kwargs["assignee"] = request.POST.get("assignee") or 0
-    if not ids:
+    form = BulkForm(request.POST, actions=services.BULK_MOVES)
+    if not form.is_valid():
+        _errors(request, _form_errors(form))
+    elif not form.cleaned_data["ids"]:
         messages.error(request, _("Select at least one problem."))
     else:
         try:
-            result = services.bulk(user, action, ids, **kwargs)
+            result = services.bulk(
+                user, form.cleaned_data["action"], form.cleaned_data["ids"], **form.inputs()
+            )
         except ValidationError as exc:
             _errors(request, exc)
         else:
