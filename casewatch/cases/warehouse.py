@@ -64,6 +64,10 @@ def path() -> Path:
     return st.default_path(settings.VAR_DIR)
 
 
+#: the published generation's _meta, per (path, inode, mtime, size): a page checks the store for free
+_META_CACHE: dict[tuple, dict] = {}
+
+
 def source() -> str:
     """The database the store mirrors: vendor and name (a store of another database is not used)."""
     return f"{connection.vendor}:{connection.settings_dict.get('NAME')}"
@@ -76,13 +80,20 @@ def available() -> bool:
     by another one using the same var dir (the test suite's).
     """
     p = path()
-    if not p.is_file():
-        return False
     try:
-        facts = st.meta(p)
-    except st.StoreError as exc:
-        log.warning("analytics store not used: %s", exc)
+        stat = p.stat()
+    except FileNotFoundError:
         return False
+    generation = (str(p), stat.st_ino, stat.st_mtime_ns, stat.st_size)
+    facts = _META_CACHE.get(generation)
+    if facts is None:
+        try:
+            facts = st.meta(p)
+        except st.StoreError as exc:
+            log.warning("analytics store not used: %s", exc)
+            return False
+        _META_CACHE.clear()  # one generation at a time: a new one replaces the file (new inode)
+        _META_CACHE[generation] = facts
     if facts.get("source") != source():
         log.info("analytics store %s mirrors %s, not %s: not used", p, facts.get("source"), source())
         return False
