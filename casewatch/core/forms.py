@@ -46,3 +46,20 @@ class LoginForm(AuthenticationForm):
 class TokenForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=80, help_text=_("What the token is for."))
     days = forms.IntegerField(label=_("Valid for (days)"), min_value=1, max_value=366, initial=90)
+
+
+class IdsField(forms.Field):
+    """The records selected on a list (check boxes named ``ids``): whole numbers, each once.
+
+    Anything else is refused with a reason (instead of dropping what is not a number and acting
+    on the rest)."""
+
+    widget = forms.MultipleHiddenInput
+    default_error_messages = {"invalid": _("The selection is not a list of record numbers.")}
+
+    def to_python(self, value):
+        values = value if isinstance(value, list | tuple) else ([value] if value else [])
+        try:
+            return list(dict.fromkeys(int(v) for v in values))
+        except (TypeError, ValueError):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None

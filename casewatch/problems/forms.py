@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from casewatch.core.choices import Role
+from casewatch.core.forms import IdsField
 from casewatch.problems.choices import Measure, OrderLevel, Outcome, ProblemSource, Severity
 from casewatch.problems.evidence import ACCEPT
 from casewatch.problems.models import AccountabilityRule
@@ -140,20 +141,6 @@ class MoveInputForm(forms.Form):
     note = forms.CharField(label=_("Note"), required=False, max_length=5000)
     reason = forms.CharField(label=_("Reason"), required=False, max_length=5000)
     deadline = forms.DateField(label=_("New deadline"), required=False, widget=DATE)
-
-
-class IdsField(forms.Field):
-    """The selected problems: a list of whole numbers (check boxes named ``ids``)."""
-
-    widget = forms.MultipleHiddenInput
-    default_error_messages = {"invalid": _("The selection is not a list of problem numbers.")}
-
-    def to_python(self, value):
-        values = value if isinstance(value, list | tuple) else ([value] if value else [])
-        try:
-            return list(dict.fromkeys(int(v) for v in values))
-        except (TypeError, ValueError):
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
 
 
 class BulkForm(forms.Form):

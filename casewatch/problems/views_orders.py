@@ -175,12 +175,18 @@ def order_detail(request, pk):
 def order_action(request, pk, action):
     user = request.user
     try:
-        if action == "report":
-            orders.file_report(user, pk, request.POST.get("text", ""))
-            messages.success(request, _("Progress report filed."))
-        elif action == "close":
-            orders.close_order(user, pk, request.POST.get("note", ""))
-            messages.success(request, _("The order was closed."))
+        if action in ("report", "close"):
+            form = (ReportForm if action == "report" else CloseOrderForm)(request.POST)
+            if not form.is_valid():
+                raise ValidationError(
+                    "; ".join(f"{form.fields[k].label}: {' '.join(v)}" for k, v in form.errors.items())
+                )
+            if action == "report":
+                orders.file_report(user, pk, form.cleaned_data["text"])
+                messages.success(request, _("Progress report filed."))
+            else:
+                orders.close_order(user, pk, form.cleaned_data["note"])
+                messages.success(request, _("The order was closed."))
         elif action in ("list", "unlist"):
             orders.set_listed(user, pk, action == "list")
             messages.success(request, _("Saved."))

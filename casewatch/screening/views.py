@@ -20,11 +20,12 @@ from casewatch.analytics.rules.model import AREAS
 from casewatch.core import jobs
 from casewatch.core.choices import Action
 from casewatch.core.exports import xlsx_response
+from casewatch.core.forms import IdsField
 from casewatch.core.pagination import paginate
 from casewatch.core.permissions import user_can
 from casewatch.core.services import get_scoped_or_404, record_export
 from casewatch.screening import services, texts
-from casewatch.screening.choices import FindingStatus, Severity
+from casewatch.screening.choices import FindingStatus, RunMode, Severity
 from casewatch.screening.models import Finding, RuleVersion, ScreeningRun
 
 DISTRICT_NAMES = {CITY_CODE: "宁波市本级"} | {code: name for code, (name, _a) in DISTRICTS.items()}
@@ -179,23 +180,43 @@ def finding_detail(request, pk):
     )
 
 
+class TriageForm(forms.Form):
+    """Bulk triage of the selected findings (the reason is the service's to require)."""
+
+    ids = IdsField(label=gettext_lazy("Selected findings"), required=False)
+    action = forms.ChoiceField(
+        label=gettext_lazy("Action"), choices=[("confirm", "confirm"), ("dismiss", "dismiss")]
+    )
+    reason = forms.CharField(label=gettext_lazy("Reason"), required=False, max_length=2000)
+
+
+class RunStartForm(forms.Form):
+    """A screening run: full or incremental, as of a day (empty: today)."""
+
+    mode = forms.ChoiceField(label=gettext_lazy("Mode"), choices=RunMode.choices, initial=RunMode.FULL)
+    as_of = forms.DateField(label=gettext_lazy("As of"), required=False)
+
+
+def _form_error_text(form) -> str:
+    return "; ".join(f"{form.fields[k].label}: {' '.join(v)}" for k, v in form.errors.items())
+
+
 @login_required
 @require_POST
 def finding_triage(request):
     """Bulk confirm or dismiss (reason required) the selected findings."""
-    ids = [int(x) for x in request.POST.getlist("ids") if x.isdigit()]
-    action = request.POST.get("action")
+    form = TriageForm(request.POST)
     try:
-        if not ids:
+        if not form.is_valid():
+            messages.error(request, _form_error_text(form))
+        elif not form.cleaned_data["ids"]:
             messages.error(request, _("Select at least one finding."))
-        elif action == "confirm":
-            n = services.confirm(request.user, ids)
+        elif form.cleaned_data["action"] == "confirm":
+            n = services.confirm(request.user, form.cleaned_data["ids"])
             messages.success(request, _("%(n)d finding(s) confirmed.") % {"n": n})
-        elif action == "dismiss":
-            n = services.dismiss(request.user, ids, request.POST.get("reason", ""))
-            messages.success(request, _("%(n)d finding(s) dismissed.") % {"n": n})
         else:
-            messages.error(request, _("Unknown action."))
+            n = services.dismiss(request.user, form.cleaned_data["ids"], form.cleaned_data["reason"])
+            messages.success(request, _("%(n)d finding(s) dismissed.") % {"n": n})
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     nxt = request.POST.get("next") or ""
@@ -406,7 +427,16 @@ def run_detail(request, pk):
 def run_start(request):
     if not user_can(request.user, Action.SUPERVISE):
         raise PermissionDenied(_("Only supervisors may start a screening run."))
-    mode = "incremental" if request.POST.get("mode") == "incremental" else "full"
-    as_of = request.POST.get("as_of") or None
-    job = jobs.enqueue("screening.analyze", request.user, engine="duckdb", as_of=as_of, mode=mode)
+    form = RunStartForm(request.POST)
+    if not form.is_valid():  # a bad date is said on the page, not left to fail inside the job
+        messages.error(request, _form_error_text(form))
+        return redirect("screening:finding_list")
+    as_of = form.cleaned_data["as_of"]
+    job = jobs.enqueue(
+        "screening.analyze",
+        request.user,
+        engine="duckdb",
+        as_of=as_of.isoformat() if as_of else None,
+        mode=form.cleaned_data["mode"],
+    )
     return redirect("core:job_detail", pk=job.pk)

@@ -80,7 +80,7 @@ def test_bulk_refuses_a_malformed_selection_and_does_nothing(client, world):
     )
     assert Problem.objects.get(pk=problem.pk).status == ProblemStatus.OPEN  # nothing half-done
     text = response.content.decode()
-    assert "不是问题编号列表" in text or "not a list of problem numbers" in text
+    assert "不是记录编号列表" in text
     response = client.post(
         reverse("problems:problem_bulk"),
         {"ids": [problem.pk], "action": "deadline", "reason": "延期", "deadline": "2026-13-40"},
