@@ -33,7 +33,7 @@ from django.db import connection, connections, transaction
 
 FORMAT = 1
 #: top-level entries of the var dir that a backup leaves out (rebuilt, live, or per process)
-EXCLUDE_TOP = {"static", "metrics", "test-sqlite", "test-pg"}
+EXCLUDE_TOP = {"static", "metrics", "test-sqlite", "test-pg", "analytics"}
 
 
 class BackupError(Exception):
@@ -405,6 +405,9 @@ def restore(folder: Path) -> dict:
         )
     started = time.perf_counter()
     _restore_database(folder, manifest)
+    # the warm analytics store mirrored the database before the restore: drop it (rebuild it with
+    # `casewatch warehouse rebuild`; until then every consumer reads the registry)
+    (Path(settings.VAR_DIR) / "analytics" / "warm.duckdb").unlink(missing_ok=True)
     files = _restore_files(folder)
     problems = compare(manifest)
     return {
