@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from casewatch.analytics.schema import CASE_TYPES
-from casewatch.core import jobs
+from casewatch.core import jobs, tables
 from casewatch.core.choices import Action
 from casewatch.core.exports import xlsx_response
 from casewatch.core.models import Unit
@@ -85,6 +85,40 @@ def deadline_list(request):
     )
 
 
+def performance_table(rows: list[dict]) -> tables.Table:
+    """Points per unit and handler, with the unit's and the handler's names (page and export)."""
+    from casewatch.core.models import Staff
+
+    units = {
+        u.code: u
+        for u in Unit.objects.filter(code__in={r["unit_code"] for r in rows}).select_related("parent")
+    }
+    staff = dict(
+        Staff.objects.filter(staff_no__in={r["handler"] for r in rows if r["handler"]}).values_list(
+            "staff_no", "name"
+        )
+    )
+    for r in rows:
+        r["unit_name"] = labels.unit_name(units.get(r["unit_code"])) or r["unit_code"]
+        r["handler_name"] = staff.get(r["handler"], r["handler"])
+    C = tables.Column  # noqa: N806 - short constructor keeps the columns readable
+    return tables.Table(
+        [
+            C(gettext_lazy("Month"), lambda r: r["month"]),
+            C(gettext_lazy("Unit"), lambda r: r["unit_name"]),
+            C(gettext_lazy("Handler"), lambda r: r["handler_name"]),
+            C(gettext_lazy("Pending"), lambda r: r["pending"], num=True),
+            C(gettext_lazy("Red lights"), lambda r: r["red"], num=True),
+            C(gettext_lazy("Days overdue"), lambda r: r["overdue_days"], num=True),
+            C(gettext_lazy("Long pending"), lambda r: r["long_pending"], num=True),
+            C(gettext_lazy("Points"), lambda r: float(r["points"]), num=True),
+        ],
+        rows,
+        empty=gettext_lazy("No cases."),
+        testid="performance",
+    )
+
+
 def deadline_header() -> list[str]:
     """Column headings of the lights export, in the reader's language (as the list shows them)."""
     return [
@@ -149,40 +183,13 @@ def performance(request):
         (request.GET.get("month") or "") + "-01" if request.GET.get("month") else "",
         timezone.localdate().replace(day=1),
     )
-    rows = services.performance(request.user, month)
+    table = performance_table(services.performance(request.user, month))
     if request.GET.get("format") == "xlsx":
         services.require(request.user, Action.EXPORT)
-        header = [
-            _("Month"),
-            _("Unit"),
-            _("Handler"),
-            _("Pending"),
-            _("Red lights"),
-            _("Days overdue"),
-            _("Long pending"),
-            _("Points"),
-        ]
-        record_export(request.user, "deadlines.performance", len(rows), "xlsx")
-        return xlsx_response(
-            f"performance-{month:%Y-%m}.xlsx",
-            "performance",
-            header,
-            (
-                [
-                    r["month"],
-                    r["unit_code"],
-                    r["handler"],
-                    r["pending"],
-                    r["red"],
-                    r["overdue_days"],
-                    r["long_pending"],
-                    float(r["points"]),
-                ]
-                for r in rows
-            ),
-        )
+        record_export(request.user, "deadlines.performance", len(table.cells()), "xlsx")
+        return tables.xlsx(table, f"performance-{month:%Y-%m}.xlsx", _("Performance points"))
     return render(
-        request, "deadlines/performance.html", {"rows": rows, "month": month, "points": services.points()}
+        request, "deadlines/performance.html", {"table": table, "month": month, "points": services.points()}
     )
 
 

@@ -11,8 +11,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from casewatch.core import tables
 from casewatch.core.choices import Action
 from casewatch.core.exports import xlsx_response
 from casewatch.core.models import Unit
@@ -213,11 +215,10 @@ def accountability_page(request):
         if not can(user, Action.EXPORT):
             raise PermissionDenied(_("Your role may not export."))
         record_export(user, "problems.accountability", len(rows), "xlsx")
-        return xlsx_response(
+        return tables.xlsx(
+            accountability_table(by, rows, since, until, period=True),
             _("accountability") + ".xlsx",
             _("Accountability"),
-            accountability_header(by, since, until),
-            accountability_rows(rows, since, until),
         )
     reviews = AccountabilityReview.objects.restrict(user, Action.VIEW).select_related(
         "unit", "person", "rule"
@@ -228,7 +229,7 @@ def accountability_page(request):
         {
             "form": form,
             "by": by,
-            "rows": rows[:200],
+            "stats": accountability_table(by, rows[:200], since, until),
             "open_reviews": list(reviews.filter(status=ReviewStatus.OPEN)[:100]),
             "decided_reviews": list(reviews.filter(status=ReviewStatus.DECIDED)[:50]),
             "rules": list(AccountabilityRule.objects.all()),
@@ -240,39 +241,26 @@ def accountability_page(request):
     )
 
 
-def accountability_header(by: str, since, until) -> list[str]:
-    """Column headings of the accountability export (the table of the page), in the reader's language."""
-    return [
-        _("Person") if by == "person" else _("Unit"),
-        _("Unit") if by == "person" else _("Part of"),
-        _("Serious"),
-        _("Moderate"),
-        _("Minor"),
-        _("Total"),
-        _("Overdue"),
-        _("Rectified"),
-        _("Open reviews"),
-        _("From"),
-        _("To"),
+def accountability_table(by: str, rows, since, until, *, period: bool = False) -> tables.Table:
+    """The statistics as the page shows them and the export writes them (the export adds the
+    period's bounds to every row)."""
+    C = tables.Column  # noqa: N806 - short constructor keeps the columns readable
+    columns = [
+        C(gettext_lazy("Person") if by == "person" else gettext_lazy("Unit"), lambda r: r["name"]),
+        C(gettext_lazy("Unit") if by == "person" else gettext_lazy("Part of"), lambda r: r["parent"]),
+        C(gettext_lazy("Serious"), lambda r: r["high"], num=True),
+        C(gettext_lazy("Moderate"), lambda r: r["medium"], num=True),
+        C(gettext_lazy("Minor"), lambda r: r["low"], num=True),
+        C(gettext_lazy("Total"), lambda r: r["total"], num=True),
+        C(gettext_lazy("Overdue"), lambda r: r["overdue"], num=True),
+        C(gettext_lazy("Rectified"), lambda r: r["rectified"], num=True),
+        C(gettext_lazy("Open reviews"), lambda r: r["open_reviews"], num=True),
     ]
-
-
-def accountability_rows(rows, since, until):
-    """Every row of the statistics (the page shows the first 200), names not codes."""
-    for r in rows:
-        yield [
-            r["name"],
-            r["parent"],
-            r["high"],
-            r["medium"],
-            r["low"],
-            r["total"],
-            r["overdue"],
-            r["rectified"],
-            r["open_reviews"],
-            since,
-            until,
-        ]
+    if period:
+        columns += [C(gettext_lazy("From"), lambda r: since), C(gettext_lazy("To"), lambda r: until)]
+    return tables.Table(
+        columns, rows, empty=gettext_lazy("No problems in this period."), testid="accountability-stats"
+    )
 
 
 @login_required

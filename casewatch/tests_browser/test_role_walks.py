@@ -92,6 +92,19 @@ def _visible_text(page) -> str:
     return page.evaluate(_PROSE)
 
 
+#: chart containers (class "chart" with an id) that hold nothing drawn
+_BLANK = "() => [...document.querySelectorAll('.chart[id]')].filter(e => !e.querySelector('canvas, svg')).map(e => e.id)"
+
+
+def _blank_charts(page) -> list[str]:
+    """Charts still blank after up to 5 s (some pages fetch their figures first)."""
+    try:
+        page.wait_for_function(f"() => ({_BLANK})().length === 0", timeout=5000)
+    except Exception:  # noqa: BLE001 - a timeout: say which charts stayed blank
+        return page.evaluate(_BLANK)
+    return []
+
+
 def _problems(text: str, usernames: set[str]) -> list[str]:
     codes = set(RAW_CODE.findall(text)) - usernames  # login names are shown as they are
     found = [f"code {m}" for m in sorted(codes)]
@@ -134,6 +147,9 @@ def test_every_role_walks_its_pages_in_chinese(new_page, transactional_db):
                 continue
             for problem in _problems(_visible_text(page), usernames):
                 report.append(f"{username} {href}: {problem}")
+            blank = _blank_charts(page)
+            if blank:
+                report.append(f"{username} {href}: charts not drawn {blank}")
         page.context.close()
     with open(REPORT, "w", encoding="utf-8") as out:
         out.write("\n".join(report) + "\n")

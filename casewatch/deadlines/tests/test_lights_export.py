@@ -40,3 +40,17 @@ def test_lights_export_is_chinese_scoped_and_audited(world, client):  # noqa: F8
 
     client.force_login(world.user("district_handler"))  # a handler may not export
     assert client.get("/deadlines/?export=xlsx").status_code == 403
+
+
+def test_performance_page_and_export_share_one_table_with_names(world, client):  # noqa: F811
+    """One table definition (core.tables) for the page and the export: same headings, names not
+    codes (the page showed unit codes and staff numbers)."""
+    import re
+
+    client.force_login(world.user("city_supervisor"))
+    page = client.get("/deadlines/performance/?month=2024-06").content.decode()
+    table = page.split('data-testid="performance"', 1)[1].split("</table>", 1)[0]
+    headings = re.findall(r"<th[^>]*>([^<]*)</th>", table)
+    header, *rows = _sheet(client.get("/deadlines/performance/?month=2024-06&format=xlsx"))
+    assert headings == header and rows
+    assert "330212-PSB-XJ" not in table and "宁波市公安局鄞州区分局 刑事侦查大队" in table

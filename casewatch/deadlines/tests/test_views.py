@@ -104,4 +104,5 @@ def test_performance_export(client, world):
     client.force_login(world.user("city_supervisor"))
     response = client.get("/deadlines/performance/?month=2024-06&format=xlsx")
     assert response.status_code == 200
-    assert "330212-PSB-XJ" in testing.response_text(response)
+    text = testing.response_text(response)
+    assert "宁波市公安局鄞州区分局 刑事侦查大队" in text and "330212-PSB-XJ" not in text  # names, not codes

@@ -1,17 +1,11 @@
 // Charts of the survey results page (ECharts, served by the application).
 document.addEventListener("DOMContentLoaded", function () {
   var node = document.getElementById("survey-chart-data");
-  if (!node || typeof echarts === "undefined") { return; }
+  if (!node || typeof echarts === "undefined" || !window.cwChart) { return; }
   var data = JSON.parse(node.textContent);
   function pct(v) { return v === null ? null : Math.round(v * 10000) / 100; }
   function idx(v) { return v === null ? null : Math.round(v * 10) / 10; }
-  function draw(id, option) {
-    var el = document.getElementById(id);
-    if (!el) { return; }
-    var chart = echarts.init(el);
-    chart.setOption(option);
-    window.addEventListener("resize", function () { chart.resize(); });
-  }
+  var draw = window.cwChart.draw;  // the shared helper (casewatch/chart.js)
   function bars(id, rows) {
     draw(id, {
       tooltip: { trigger: "axis" }, legend: { top: 0 },
