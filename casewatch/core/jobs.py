@@ -9,11 +9,10 @@ report progress with `job.set_progress`, and write to the job log with `job.writ
 from __future__ import annotations
 
 import logging
-import time
 import traceback
 from collections.abc import Callable
 
-from django.db import close_old_connections, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -122,14 +121,6 @@ def run_pending(limit: int | None = None) -> int:
         run(job)
         done += 1
     return done
-
-
-def work_forever(sleep: float = 1.0) -> None:  # pragma: no cover - exercised by `make demo`
-    """The worker loop behind `casewatch worker`."""
-    while True:
-        close_old_connections()
-        if not run_pending(limit=1):
-            time.sleep(sleep)
 
 
 @register("core.selftest")

@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 
 from casewatch.core import audit
 from casewatch.core.choices import Action, AuditAction
-from casewatch.core.masking import mask
 from casewatch.core.models import ApiToken
 from casewatch.core.permissions import user_can
 
@@ -39,12 +38,6 @@ def get_scoped_or_404(user, model_or_qs, action: str = Action.VIEW, **lookup):
             message=f"{action} refused: outside the user's scope or role",
         )
     raise Http404(_("Not found."))
-
-
-def display_value(user, obj, field: str) -> str:
-    """A personal field as the user may see it: masked unless the role may reveal it *and* asked."""
-    value = getattr(obj, field, "") or ""
-    return mask(field, value)
 
 
 def reveal(user, obj, field: str) -> str:

@@ -529,18 +529,6 @@ def case_panel(case, as_of: dt.date | None = None) -> tuple[dict, list]:
     return dl.compute_case(row, events, as_of, lights=light_configs(), ladder=ladder())
 
 
-def measures_for(user, start: dt.date, end: dt.date, base_month: dt.date | None = None) -> dict:
-    from casewatch.core.querysets import scope_path
-
-    engine = load_engine(end, scope_path(user))
-    try:
-        return dl.measures(
-            engine.con, start, end, group_by=("case_type",), base_month=base_month, lights=light_configs()
-        )
-    finally:
-        engine.close()
-
-
 def performance(user, month: dt.date) -> list[dict]:
     """Points per handler and unit for a month: state at the month's last day (pending then)."""
     from casewatch.core.querysets import scope_path

@@ -232,10 +232,3 @@ def stats(
             }
         )
     return out
-
-
-def ensure_default_rules() -> None:
-    """Create the default triggers when none exist (the migration does this too)."""
-    if not AccountabilityRule.objects.exists():
-        for spec in DEFAULT_RULES:
-            AccountabilityRule.objects.create(**spec)

@@ -23,7 +23,7 @@ from casewatch.core import audit
 from casewatch.core.choices import AuditAction
 from casewatch.core.querysets import scope_path
 from casewatch.property import choices as C
-from casewatch.property.models import Alert, Item
+from casewatch.property.models import Alert
 
 
 def _items_sql(ts) -> str:
@@ -266,11 +266,3 @@ def _open_problems(actor) -> tuple[int, int]:
         Alert.objects.filter(pk=alert.pk).update(problem_id=problem.pk)
         opened += 1
     return opened, skipped
-
-
-def overdue_items(user):
-    """Alerts the user may see (by the item's visibility), worst first."""
-    from casewatch.core.choices import Action
-
-    visible = Item.objects.restrict(user, Action.VIEW).values("pk")
-    return Alert.objects.filter(item__in=visible).select_related("item").order_by("-state", "-days_over")

@@ -22,7 +22,7 @@ from casewatch.property import choices as C
 from casewatch.property import dashboard as dash
 from casewatch.property import forms, services
 from casewatch.property.errors import PropertyError
-from casewatch.property.models import Handover, Item, Location
+from casewatch.property.models import Handover, Item
 
 
 def _centres(user):
@@ -306,7 +306,3 @@ def refresh(request):
     jobs.enqueue("property.refresh", request.user)
     messages.success(request, _("Alert refresh queued."))
     return redirect("property:dashboard")
-
-
-def locations_for(user, centre_code: str):
-    return Location.objects.restrict(user, Action.VIEW).filter(centre_id=centre_code)

@@ -13,7 +13,6 @@ apostrophe, so the spreadsheet shows it as text instead of running it.
 from __future__ import annotations
 
 import csv
-import io
 from pathlib import Path
 
 import polars as pl
@@ -338,13 +337,3 @@ def preview(frame: pl.DataFrame, limit: int = 50) -> list[dict]:
             break
         out.append(dict(zip(COLUMNS, row, strict=True)))
     return out
-
-
-def to_csv_text(frame: pl.DataFrame, language: str | None = None) -> str:
-    """The report as CSV text (neutralised, as `write_reports` writes it)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(REPORT_HEADERS[report_language(language)])
-    for row in localised_rows(frame, language):
-        writer.writerow([neutralise(v) for v in row])
-    return buffer.getvalue()
