@@ -94,6 +94,9 @@ class Config:
     f3r_min_parties: int = 3
     # F5: mediated within n days of filing
     f5_quick_days: int = 15
+    # F8: an execution objection or objection suit by a party whose own suit against the debtor
+    # was mediated within f5_quick_days and filed at most this many days before
+    f8_consent_lookback_days: int = 365
     # F9: a loan/property suit against a spouse filed from lookback days before the divorce was
     # filed until it closed, by a plaintiff related to the spouse or settled at once
     f9_lookback_days: int = 180

@@ -98,9 +98,22 @@ def cluster_graphs(con, clusters: pa.Table, cluster_ids: list[str], max_nodes: i
         JOIN fl_gedge g2 ON g2.a = g.b AND g2.kind IN ('phone', 'address', 'legal_rep')
         """
     ).fetchall()
-    names = dict(con.execute("SELECT 'e:' || entity_id, name FROM fl_ent").fetchall())
-    kinds = dict(con.execute("SELECT 'e:' || entity_id, kind FROM fl_ent").fetchall())
-    cases = dict(con.execute("SELECT 'c:' || case_key, case_number FROM fl_case").fetchall())
+    # labels only for the nodes of these graphs (not a dictionary of every entity and case)
+    ends = sorted({n for _c, a, b, _l, _k in rows for n in (a, b)})
+    con.register("fl_want_nodes", pa.table({"n": pa.array(ends, pa.string())}))
+    names, kinds = {}, {}
+    for n, name, kind in con.execute(
+        "SELECT w.n, e.name, e.kind FROM fl_want_nodes w JOIN fl_ent e ON e.entity_id = substr(w.n, 3) "
+        "WHERE w.n LIKE 'e:%'"
+    ).fetchall():
+        names[n], kinds[n] = name, kind
+    cases = dict(
+        con.execute(
+            "SELECT w.n, c.case_number FROM fl_want_nodes w JOIN fl_case c ON c.case_key = substr(w.n, 3) "
+            "WHERE w.n LIKE 'c:%'"
+        ).fetchall()
+    )
+    con.unregister("fl_want_nodes")
     out: dict[str, dict] = {}
     for cid, a, b, label, kind in rows:
         g = out.setdefault(cid, {"nodes": {}, "edges": []})

@@ -101,7 +101,7 @@ def statements(cfg: Config) -> list[tuple[str, str]]:
                   JOIN fl_cp d ON d.case_key = ad.case_key AND d.entity_id = ad.represents AND d.role = 'defendant'
                  WHERE ap.role = 'agent'
             )
-            SELECT case_key, 'F3', 'plaintiff and defendant share: ' || string_agg(DISTINCT via, ', '),
+            SELECT case_key, 'F3', 'plaintiff and defendant share: ' || string_agg(DISTINCT via, ', ' ORDER BY via),
                    list(DISTINCT via || ':' || val)
             FROM ties GROUP BY case_key
             """,  # noqa: S608 - thresholds are numbers from Config
@@ -155,29 +155,50 @@ def statements(cfg: Config) -> list[tuple[str, str]]:
         ),
         (
             "F8",
-            """
+            f"""
             WITH ev AS (SELECT DISTINCT case_key, kind FROM fl_event
                         WHERE kind IN ('execution_objection', 'distribution_claim')),
             rel AS (
-                SELECT ev.case_key, ev.kind, o.entity_id AS oe, d.entity_id AS de FROM ev
+                SELECT ev.case_key, ev.kind, o.entity_id AS oe, d.entity_id AS de, o.role AS orole FROM ev
                 JOIN fl_cp d ON d.case_key = ev.case_key AND d.role = 'debtor'
                 JOIN fl_cp o ON o.case_key = ev.case_key AND o.role IN ('applicant', 'third_party')
                 WHERE o.entity_id <> d.entity_id
                 UNION ALL
-                SELECT c.case_key, 'objection suit', p.entity_id, t.entity_id FROM fl_case c
+                SELECT c.case_key, 'objection suit', p.entity_id, t.entity_id, 'third_party' FROM fl_case c
                 JOIN fl_cp p ON p.case_key = c.case_key AND p.role = 'plaintiff'
                 JOIN fl_cp t ON t.case_key = c.case_key AND t.role IN ('third_party', 'defendant')
                 WHERE c.case_type = 'civil' AND c.cause_name LIKE '%执行异议%' AND p.entity_id <> t.entity_id
+            ), consent AS (
+                -- an outsider (not the applicant enforcing its own title) whose own claim against the
+                -- debtor was settled by consent within days, shortly before: the consent document is
+                -- the title the objection stands on
+                -- (2021 意见 第2条, 类型2; 2018 解释 1(6); 2016 意见 情形4-5)
+                SELECT rel.case_key, rel.kind, s.case_key AS sk, rel.oe
+                FROM rel JOIN fl_case e ON e.case_key = rel.case_key
+                JOIN fl_cp sp ON sp.entity_id = rel.oe AND sp.role = 'plaintiff'
+                JOIN fl_cp sd ON sd.case_key = sp.case_key AND sd.entity_id = rel.de AND sd.role = 'defendant'
+                JOIN fl_case s ON s.case_key = sp.case_key
+                WHERE rel.kind IN ('execution_objection', 'objection suit') AND rel.orole = 'third_party'
+                  AND s.case_type = 'civil'
+                  AND s.outcome = 'mediation' AND s.closed - s.filed <= {quick}
+                  AND s.filed BETWEEN e.filed - {int(cfg.f8_consent_lookback_days)} AND e.filed
             ), ties AS (
                 SELECT rel.case_key, rel.kind, r.via, r.val, rel.oe
                 FROM rel JOIN fl_rel r ON r.x = rel.oe AND r.y = rel.de
+                UNION ALL
+                SELECT case_key, kind, 'consent judgment against the debtor', sk, oe FROM consent
             )
             SELECT case_key, 'F8',
                    printf('%s by %d part%s related to the debtor (%s)', any_value(kind), count(DISTINCT oe),
-                          CASE WHEN count(DISTINCT oe) = 1 THEN 'y' ELSE 'ies' END, string_agg(DISTINCT via, ', ')),
+                          CASE WHEN count(DISTINCT oe) = 1 THEN 'y' ELSE 'ies' END, string_agg(DISTINCT via, ', ' ORDER BY via)),
                    list_prepend(case_key, list(DISTINCT via || ':' || val))
             FROM ties GROUP BY case_key
-            """,
+            UNION ALL
+            SELECT sk, 'F8', printf('consent judgment the objector then used in %s against the debtor (%s)',
+                                    any_value(kind), any_value(case_key)),
+                   list_prepend(sk, list(DISTINCT case_key))
+            FROM consent GROUP BY sk
+            """,  # noqa: S608 - thresholds are numbers from Config
         ),
         (
             "F9",

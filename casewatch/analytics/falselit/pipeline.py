@@ -104,14 +104,30 @@ def entity_sql(cfg: Config) -> list[str]:
             SEMI JOIN np ON np.entity_id = e.entity_id
         ),
         k AS (SELECT entity_id, count(*) AS k FROM rec GROUP BY 1),
-        -- most entities have one record: the mode of one value is that value
+        -- most entities have one record: the mode of one value is that value; for the others the
+        -- most frequent value, ties broken the same way every run (an identified controller first)
+        many AS (
+            SELECT rec.*,
+                   count(*) OVER (PARTITION BY entity_id, name_norm) AS c1,
+                   count(*) OVER (PARTITION BY entity_id, phone_norm) AS c2,
+                   count(*) OVER (PARTITION BY entity_id, address_norm) AS c3,
+                   count(*) OVER (PARTITION BY entity_id, division) AS c4,
+                   count(*) OVER (PARTITION BY entity_id, surname) AS c5,
+                   count(*) OVER (PARTITION BY entity_id, legal_rep) AS c6
+            FROM rec SEMI JOIN k ON k.entity_id = rec.entity_id AND k.k > 1
+        ),
         agg AS (
             SELECT r.* FROM rec r SEMI JOIN k ON k.entity_id = r.entity_id AND k.k = 1
             UNION ALL
-            SELECT entity_id, any_value(kind), mode(name_norm), mode(phone_norm), mode(address_norm),
-                   mode(division), mode(surname), mode(legal_rep), bool_or(lic)
-            FROM rec SEMI JOIN k ON k.entity_id = rec.entity_id AND k.k > 1
-            GROUP BY entity_id
+            SELECT entity_id, min(kind),
+                   first(name_norm ORDER BY name_norm IS NULL, c1 DESC, name_norm),
+                   first(phone_norm ORDER BY phone_norm IS NULL, c2 DESC, phone_norm),
+                   first(address_norm ORDER BY address_norm IS NULL, c3 DESC, address_norm),
+                   first(division ORDER BY division IS NULL, c4 DESC, division),
+                   first(surname ORDER BY surname IS NULL, c5 DESC, surname),
+                   first(legal_rep ORDER BY legal_rep IS NULL, c6 DESC, legal_rep LIKE 'R:%', legal_rep),
+                   bool_or(lic)
+            FROM many GROUP BY entity_id
         )
         SELECT a.entity_id, a.kind, a.name_norm AS name, a.phone_norm AS phone, a.address_norm AS address,
                a.division, a.surname, a.legal_rep, np.n AS n_plaintiff,
@@ -123,10 +139,11 @@ def entity_sql(cfg: Config) -> list[str]:
         CREATE OR REPLACE TEMP TABLE fl_attr AS
         -- not deduplicated: an entity with several records may repeat a value; every user of
         -- fl_attr counts distinct entities
-        SELECT e.entity_id, 'phone' AS via, p.phone_norm AS val, CAST(NULL AS VARCHAR) AS division
+        SELECT e.entity_id, 'phone' AS via, p.phone_norm AS val, CAST(NULL AS VARCHAR) AS division,
+               CAST(NULL AS VARCHAR) AS area
         FROM fl_entity e JOIN fl_party_norm p USING (party_id) WHERE p.phone_norm IS NOT NULL
         UNION ALL
-        SELECT e.entity_id, 'address', p.address_norm, p.division
+        SELECT e.entity_id, 'address', p.address_norm, p.division, p.area
         FROM fl_entity e JOIN fl_party_norm p USING (party_id) WHERE p.address_norm IS NOT NULL
         """,
         f"""
@@ -139,6 +156,7 @@ def entity_sql(cfg: Config) -> list[str]:
         SELECT DISTINCT x.entity_id AS a, y.entity_id AS b, x.via, x.val
         FROM a x JOIN a y ON x.via = y.via AND x.val = y.val AND x.entity_id < y.entity_id
         WHERE (x.division IS NULL OR y.division IS NULL OR x.division = y.division)
+          AND (x.area IS NULL OR y.area IS NULL OR x.area = y.area)
         """,  # noqa: S608 - numbers
         """
         CREATE OR REPLACE TEMP TABLE fl_rel AS

@@ -82,12 +82,15 @@ def normalise_sql() -> str:
                regexp_replace(coalesce(phone, ''), '[^0-9]', '', 'g') AS d,
                regexp_replace(CASE WHEN regexp_matches(address, '[{src}]') THEN translate(address, '{src}', '{dst}')
                                    ELSE coalesce(address, '') END, '[\s,，。、()\-－]', '', 'g') AS a,
-               nullif(division_code, '') AS division_code
+               nullif(division_code, '') AS division_code, address AS raw_address
         FROM parties
     ), p AS (
         SELECT *, CASE WHEN d LIKE '0086%' THEN substr(d, 5)
                        WHEN length(d) >= 12 AND d LIKE '86%' THEN substr(d, 3) ELSE d END AS d2,
-               regexp_extract(a, '{_ROAD_RE}', ['road', 'no']) AS rn
+               regexp_extract(a, '{_ROAD_RE}', ['road', 'no']) AS rn,
+               -- written with spaces: "宁波 海曙 兴宁路 626号"
+               regexp_extract(coalesce(raw_address, ''),
+                              '^\s*(?:\p{{Han}}{{2,4}}省\s*)?\p{{Han}}{{2,4}}?市?\s+(\p{{Han}}{{2,3}}?)(?:区|县|市)?\s', 1) AS sp_area
         FROM b
     )
     SELECT party_id, kind, name_norm,
@@ -108,6 +111,12 @@ def normalise_sql() -> str:
                      || coalesce('-' || nullif(regexp_extract(a, '{_ROOM_RE}', 1), ''), '')
                 ELSE nullif(regexp_replace(a, '^.*(省|市|区|县)', ''), '') END AS address_norm,
            nullif(rn.road, '') AS road,
+           -- the district the address text states (海曙区, 慈溪市 after 宁波市): one road name and number
+           -- exist in several districts, so two addresses agree only where their districts do
+           coalesce(nullif(regexp_extract(regexp_replace(regexp_replace(a, '^\p{{Han}}{{2,4}}?省', ''),
+                                                         '^\p{{Han}}{{2,4}}?市', ''),
+                                          '^(\p{{Han}}{{2,3}}?)(区|县|市)', 1), ''),
+                    CASE WHEN NOT regexp_matches(sp_area, '(路|街|道|巷|弄|镇|乡)$') THEN nullif(sp_area, '') END) AS area,
            CASE WHEN kind = 'person' AND regexp_full_match(coalesce(idu, ''), '{ID_RE}')
                      THEN 'P:' || idu
                 WHEN kind = 'organisation' AND length(coalesce(credit_code, '')) = 18

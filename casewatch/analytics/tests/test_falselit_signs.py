@@ -325,3 +325,68 @@ def test_an_agent_written_twice_in_one_case_acts_for_both_sides():
     k = d.case([p], [q], 10, outcome="mediation", days=16, agents={p: "AJ", q: "AG"})
     got = codes(d.run())
     assert "agent for both sides" in got[k]["F3"]
+
+
+def test_one_road_and_number_in_two_districts_is_no_tie():
+    """Seed 931 merged two debtor pile-ups into one lead: a claimant of one lived at 奉化区兴宁路626号,
+    a claimant of the other at 海曙区兴宁路626号 (once written "宁波 海曙 兴宁路 626号"). An address
+    reduced to road + number keeps the district its text states."""
+    d = Docket()
+    d.person("A", "甲一", address="浙江省宁波市奉化区梅墟街道兴宁路626号")
+    d.person("B", "乙二", address="浙江省宁波市海曙区东胜街道兴宁路626号")
+    d.person("B2", "乙二", address="宁波 海曙 兴宁路 626号")
+    d.person("C", "丙三", address="宁波市奉化区兴宁路626号")
+    near = d.case(["A"], ["C"], 10)
+    far = d.case(["A"], ["B"], 20)
+    far2 = d.case(["A"], ["B2"], 30)
+    got = codes(d.run())
+    assert "address" in got[near]["F3"]
+    assert "F3" not in got.get(far, {}) and "F3" not in got.get(far2, {})
+
+
+def test_an_objection_standing_on_a_consent_judgment_against_the_debtor():
+    """Seed 942 missed an execution-objection ring: the objector's records carried neither the
+    debtor's phone nor address. What the records do show: the objector sued the debtor, settled
+    by consent within days, then objected to another creditor's execution against the debtor and
+    brought the objection suit (2021 意见 第2条, 类型2; 2018 解释 1(6))."""
+    d = Docket()
+    d.person("DB", "赖雪鑫", id_number="330212195403191030")
+    d.person("OB", "尹静")
+    d.org("CR", "宁波罗静科技有限公司", credit_code="91330211TK7DMD1890")
+    consent = d.case(["OB"], ["DB"], 100, outcome="mediation", days=5)
+    enf = d.case(
+        ["CR"],
+        ["DB"],
+        130,
+        case_type="enforcement",
+        outcome="performed",
+        third=("OB",),
+        event="execution_objection",
+    )
+    suit = d.case(["OB"], ["CR"], 170, cause="案外人执行异议之诉", third=("DB",), days=30)
+    # an outsider objecting with no suit of her own against the debtor stays out
+    d.person("X", "路人甲")
+    d.person("DB2", "某债务人")
+    other = d.case(
+        ["CR"],
+        ["DB2"],
+        130,
+        case_type="enforcement",
+        outcome="performed",
+        third=("X",),
+        event="execution_objection",
+    )
+    # a creditor enforcing its own consent judgment (the debtor objects) is ordinary enforcement
+    d.person("CR2", "钱某", id_number="330212197001011234")
+    d.person("DB3", "孙某", id_number="330212197202021234")
+    own = d.case(["CR2"], ["DB3"], 100, outcome="mediation", days=5)
+    own_enf = d.case(
+        ["CR2"], ["DB3"], 130, case_type="enforcement", outcome="performed", event="execution_objection"
+    )
+    res = d.run()
+    got = codes(res)
+    assert "F8" not in got.get(own, {}) and "F8" not in got.get(own_enf, {})
+    assert "consent judgment against the debtor" in got[enf]["F8"]
+    assert "F8" in got[suit] and "F8" in got[consent]
+    assert "F8" not in got.get(other, {})
+    assert any(s >= {enf, suit, consent} for s in lead_sets(res))
