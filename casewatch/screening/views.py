@@ -247,6 +247,17 @@ def rule_list(request):
     )
 
 
+def _placeholders(template: str):
+    """An evidence template with its {placeholders} marked as such (they are the finding's columns,
+    filled per finding), the rest escaped."""
+    import re
+
+    from django.utils.html import escape
+    from django.utils.safestring import mark_safe
+
+    return mark_safe(re.sub(r"\{(\w+)\}", r"<code>{\1}</code>", escape(template or "")))  # noqa: S308 - escaped above
+
+
 def _article(citation: dict) -> dict:
     """A cited article with its text, or why there is none. The folder being set is not enough:
     a citation may name a whole document (no article), a law the folder does not hold (another
@@ -287,10 +298,11 @@ def rule_detail(request, rule_id):
         raise Http404
     rule = versions[0]
     articles = [_article(c) for c in rule.basis]
+    evidence = _placeholders(rule.evidence_zh if _lang_zh() else rule.evidence_en)
     return render(
         request,
         "screening/rule_detail.html",
-        {"rule": rule, "versions": versions, "articles": articles, "zh": _lang_zh()},
+        {"rule": rule, "versions": versions, "articles": articles, "zh": _lang_zh(), "evidence": evidence},
     )
 
 

@@ -39,7 +39,20 @@ RAW_CODE = re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b")
 ENGLISH = re.compile(r"\b[A-Za-z]{4,}\b")
 #: words that are right in the Chinese UI: the product's name, the language switch, formats, and
 #: spreadsheet functions a definition names (Excel's PERCENTILE.INC)
-ALLOWED = {"casewatch", "English", "Excel", "Word", "XLSX", "DOCX", "HTML", "JSON", "ECharts", "PERCENTILE"}
+ALLOWED = {
+    "casewatch",
+    "English",
+    "Excel",
+    "Word",
+    "XLSX",
+    "DOCX",
+    "HTML",
+    "JSON",
+    "ECharts",
+    "PERCENTILE",
+    "JPEG",
+    "WebP",
+}
 
 #: Every page is scanned strictly. Commands, SQL and identifiers shown as such (inside <code>,
 #: <pre> or <kbd>) are not prose and are left out of the scan. Findings are also written to REPORT.
@@ -92,6 +105,8 @@ def _visible_text(page) -> str:
     return page.evaluate(_PROSE)
 
 
+_HREFS = "els => els.map(e => e.getAttribute('href')).filter(h => !/(export|format)=|\\.(pdf|docx|xlsx|csv)$|download/.test(h))"
+
 #: chart containers (class "chart" with an id) that hold nothing drawn
 _BLANK = "() => [...document.querySelectorAll('.chart[id]')].filter(e => !e.querySelector('canvas, svg')).map(e => e.id)"
 
@@ -126,6 +141,7 @@ def test_every_role_walks_its_pages_in_chinese(new_page, transactional_db):
     _data(transactional_db)
     usernames = set(User.objects.values_list("username", flat=True))
     report: list[str] = []
+    details: set[tuple[str, str]] = set()
     walked = 0
     for username, todos in ROLES:
         page = new_page()
@@ -150,6 +166,19 @@ def test_every_role_walks_its_pages_in_chinese(new_page, transactional_db):
             blank = _blank_charts(page)
             if blank:
                 report.append(f"{username} {href}: charts not drawn {blank}")
+            details.update(
+                (username, d)
+                for d in page.eval_on_selector_all("main table tbody tr:first-child a[href^='/']", _HREFS)[:2]
+            )
+        # the first records the lists link to (detail pages), read the same way
+        for who, href in sorted(d for d in details if d[0] == username):
+            response = page.goto(href)
+            walked += 1
+            if response is None or response.status >= 400:
+                report.append(f"{who} {href}: HTTP {response.status if response else '-'}")
+                continue
+            for problem in _problems(_visible_text(page), usernames):
+                report.append(f"{who} {href}: {problem}")
         page.context.close()
     with open(REPORT, "w", encoding="utf-8") as out:
         out.write("\n".join(report) + "\n")

@@ -38,3 +38,13 @@ def test_rule_page_says_why_an_article_has_no_text(city, client, settings):  # n
     assert "CASEWATCH_LAWS_DIR" in _page(client, "DE-01")  # unset: said as such
     settings.LAWS_DIR = "/nonexistent/laws"
     assert "/nonexistent/laws" in _page(client, "PP-01")
+
+
+@pytest.mark.django_db
+def test_evidence_template_marks_its_placeholders(city, client):  # noqa: F811
+    """The evidence template's {filed_on} are the finding's columns, shown as code, not as prose."""
+    services.sync_catalogue()
+    client.force_login(user(Role.COMMITTEE_SUPERVISOR, "330200"))
+    page = _page(client, "DE-01")
+    template = page.split('data-testid="evidence-template">', 1)[1].split("</p>", 1)[0]
+    assert "<code>{filed_on}</code>" in template and "立案" in template
