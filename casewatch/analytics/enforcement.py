@@ -384,6 +384,22 @@ DEFINITIONS = {
 }
 
 
+def payments_cleared_by_district(con, start: dt.date, end: dt.date, units: list[str]) -> dict[str, int]:
+    """``payments_cleared`` of :func:`measures` for every district at once (one grouped query instead
+    of a whole `measures` per district): {district code: payouts and fee refunds in [start, end]}
+    among the given unit codes; a unit's district is its code up to the first ``-``."""
+    import pyarrow as pa
+
+    con.register("cleared_units", pa.table({"code": pa.array(units, pa.string())}))
+    rows = con.execute(
+        "SELECT split_part(unit_code, '-', 1) AS district, COUNT(*) FROM case_fund_movements "
+        "WHERE kind IN ('payout', 'fee_refund') AND occurred_on BETWEEN ? AND ? "
+        "AND unit_code IN (SELECT code FROM cleared_units) GROUP BY district",
+        [start, end],
+    ).fetchall()
+    return {district: n for district, n in rows if n}
+
+
 def measures(
     con, start: dt.date, end: dt.date, as_of: dt.date, unit_prefix: str = "", units: list[str] | None = None
 ) -> dict:

@@ -555,11 +555,10 @@ def enforcement(s: Scope, until: dt.date | None = None) -> list[dict]:
     # Case-fund clearance is a court's own drive (宁海 court's 7,637 payments): show it per district too.
     by_district = {}
     if s.unit.kind == "city":
+        counts = enf.payments_cleared_by_district(con, s.start, end, codes)
         for d in Unit.objects.filter(kind="district", path__startswith=s.path).order_by("code"):
-            d_codes = [c for c in codes if c == d.code or c.startswith(f"{d.code}-")]
-            n = enf.measures(con, s.start, end, s.end, units=d_codes)["payments_cleared"]
-            if n:
-                by_district[d.name] = n
+            if counts.get(d.code):
+                by_district[d.name] = counts[d.code]
     period = {"period_end": end.isoformat()}
     amount = r["performed_after_repair"]
     return [

@@ -279,3 +279,41 @@ def test_eligibility_positive_and_near_misses():
     assert r["ORG3"]["reason"] == "paid_late" and r["ORG3"]["paid_full_on"] == D(2026, 3, 11)
     assert r["ORG4"]["reason"] == "enforcement_filed_first"
     assert r["ORG5"]["reason"] == "pending_enforcement"
+
+
+def test_payments_cleared_by_district_matches_measures_per_district():
+    """The campaign report's per-district clearance in one grouped query equals `measures` per district."""
+    moves = [
+        # (unit, kind, day): two districts, a receipt and one outside the period that must not count
+        ("330226-CRT", "payout", D(2026, 3, 1)),
+        ("330226-CRT", "fee_refund", D(2026, 7, 31)),
+        ("330226-CRT-FT1", "payout", D(2026, 5, 2)),
+        ("330226-CRT", "receipt", D(2026, 4, 1)),
+        ("330226-CRT", "payout", D(2026, 8, 1)),
+        ("330282-CRT", "payout", D(2026, 1, 1)),
+        ("330212-CRT", "payout", D(2025, 12, 31)),
+    ]
+    rows = [
+        {
+            "movement_id": f"M{i}",
+            "unit_code": u,
+            "case_number": f"（2026）浙0000执{i}号",
+            "kind": k,
+            "occurred_on": d,
+            "amount": Decimal("10.00"),
+        }
+        for i, (u, k, d) in enumerate(moves)
+    ]
+    con = enf.connect({"case_fund_movements": table("case_fund_movements", rows)})
+    enf.listing_state(con, AS_OF)
+    enf.eligibility(con, AS_OF)
+    units = sorted({u for u, _k, _d in moves} | {"330212-CRT-FT9"})
+    start, end = D(2026, 1, 1), D(2026, 7, 31)
+    grouped = enf.payments_cleared_by_district(con, start, end, units)
+    assert grouped == {"330226": 3, "330282": 1}
+    for district in ("330226", "330282", "330212"):
+        d_units = [c for c in units if c == district or c.startswith(f"{district}-")]
+        per = enf.measures(con, start, end, AS_OF, units=d_units)["payments_cleared"]
+        assert grouped.get(district, 0) == per, district
+    # Units outside the given list do not count.
+    assert enf.payments_cleared_by_district(con, start, end, ["330282-CRT"]) == {"330282": 1}
