@@ -12,11 +12,13 @@ Two passes:
    homophones and traditional characters — / one differing character), birth date, phone,
    address and division; u-probabilities computed exactly from the whole population of party
    records (value frequencies, term-frequency adjusted for names), m-probabilities set (they are
-   in ``M_PROBABILITIES``), missing values neutral; agreement on a name, phone or address is
-   weighed by that value's own frequency (an office phone shared by a whole law firm weighs little). Blocking bounds the work: phone; name pinyin
-   with birth date, address or phone; name pinyin alone when the name is rare enough
-   (``Config.er_name_block_max``); surname with birth date or address (one differing
-   character). Pairs at ``Config.match_probability`` or above merge.
+   in ``M_PROBABILITIES``), missing values neutral; agreement on a name or an address is
+   weighed by that value's own frequency. Blocking bounds the work (``_candidates``: equi-joins
+   with one unidentified side): phone; name pinyin with birth date or address; name pinyin with
+   division, or alone, when the key is rare enough (``Config.er_name_block_max``); surname with
+   birth date (one differing character) or address. Pairs at ``Config.match_probability`` or
+   above merge; relational links (``_counterpart_links``) add same-case and shared-associate
+   evidence.
 
 Normalisation (``normalise_sql``): phones lose +86/0086, spaces, dashes and the landline area
 code (``0574-8765 4321`` → ``87654321``); addresses are reduced to road + number (+ building and
