@@ -50,6 +50,13 @@ class CaseFilterForm(forms.Form):
                 self.add_error(b, _("The end date is before the start date."))
         return data
 
+    def walks_filed_index(self) -> bool:
+        """False when a closing-date filter is given: its matches lie anywhere in filing order, so
+        the list sorts them instead of walking the (filed_at, id) index (see `keyset_page`)."""
+        if not self.is_bound or not self.is_valid():
+            return True
+        return not (self.cleaned_data.get("closed_from") or self.cleaned_data.get("closed_to"))
+
     def filter(self, qs):
         """Apply the valid filters to a (restricted) case queryset."""
         if not self.is_bound or not self.is_valid():

@@ -126,7 +126,9 @@ def case_list(request):
         if fmt == "csv":
             return csv_response("cases.csv", case_export_header(), _export_rows(qs))
         return xlsx_response("cases.xlsx", _("Cases"), case_export_header(), _export_rows(qs))
-    page = keyset_page(qs, request.GET.get("after"), page_size(request, PAGE_SIZE))
+    page = keyset_page(
+        qs, request.GET.get("after"), page_size(request, PAGE_SIZE), walk_index=form.walks_filed_index()
+    )
     query = request.GET.copy()
     query.pop("after", None)
     return render(
