@@ -35,6 +35,8 @@ ROLES = [
 
 #: raw codes: lower-case words joined by underscores (every enumeration value that has one)
 RAW_CODE = re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b")
+#: unit codes (330212-PSB-XJ): people read unit names; a code is shown only as an identifier, in <code>
+UNIT_CODE = re.compile(r"\b3302\d\d-[A-Z]{2,4}(?:-[A-Z0-9]+)?\b")
 #: English words of four letters or more
 ENGLISH = re.compile(r"\b[A-Za-z]{4,}\b")
 #: words that are right in the Chinese UI: the product's name, the language switch, formats, and
@@ -123,6 +125,7 @@ def _blank_charts(page) -> list[str]:
 def _problems(text: str, usernames: set[str]) -> list[str]:
     codes = set(RAW_CODE.findall(text)) - usernames  # login names are shown as they are
     found = [f"code {m}" for m in sorted(codes)]
+    found += [f"unit code {m}" for m in sorted(set(UNIT_CODE.findall(text)))]
     found += [f"English {w}" for w in sorted(set(ENGLISH.findall(text))) if w not in ALLOWED | usernames]
     return found
 
