@@ -10,7 +10,7 @@ from casewatch.cases.choices import choices
 from casewatch.core.choices import Action, Role
 from casewatch.core.models import Unit, User
 from casewatch.problems.choices import Measure, Severity
-from casewatch.reviews.choices import FourType
+from casewatch.reviews.choices import FourType, ReviewKind
 from casewatch.reviews.models import Campaign
 
 REVIEWABLE_TYPES = [c for c in choices("case_type") if c[0] != "petition"]
@@ -120,3 +120,24 @@ def can_supervise(user) -> bool:
     from casewatch.core.permissions import user_can
 
     return user_can(user, Action.SUPERVISE)
+
+
+class AssignReviewerForm(forms.Form):
+    """One reviewer for one selected case (the service checks role and conflicts of interest)."""
+
+    reviewer = forms.ModelChoiceField(label=_("Reviewer"), queryset=User.objects.filter(is_active=True))
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=ReviewKind.choices, initial=ReviewKind.REVIEW, required=False
+    )
+    selection = forms.IntegerField(label=_("Selected case"), required=False, min_value=1)
+
+    def clean_kind(self):
+        return self.cleaned_data.get("kind") or ReviewKind.REVIEW
+
+
+def form_errors(form) -> str:
+    """A form's errors as one line: each field by its label."""
+    return "; ".join(
+        f"{form.fields[k].label}: {' '.join(v)}" if k in form.fields else " ".join(v)
+        for k, v in form.errors.items()
+    )

@@ -25,6 +25,7 @@ from casewatch.reviews import rubrics as rubric_data
 from casewatch.reviews import services
 from casewatch.reviews.choices import THREE_WAY, ReviewKind, ReviewStatus
 from casewatch.reviews.forms import (
+    AssignReviewerForm,
     CampaignForm,
     DualCheckForm,
     PanelForm,
@@ -33,6 +34,7 @@ from casewatch.reviews.forms import (
     ReasonForm,
     TagForm,
     can_supervise,
+    form_errors,
 )
 from casewatch.reviews.models import (
     Campaign,
@@ -141,11 +143,13 @@ def campaign_action(request, pk, action):
             n = services.auto_assign(user, campaign)
             messages.info(request, _("%(n)s reviews assigned.") % {"n": n})
         elif action == "assign-one":
+            form = AssignReviewerForm(request.POST)
+            if not form.is_valid() or not form.cleaned_data["selection"]:
+                raise ValidationError(form_errors(form) or _("Choose a selected case."))
             sel = get_scoped_or_404(
-                user, Selection, Action.VIEW, pk=request.POST.get("selection"), campaign=campaign
+                user, Selection, Action.VIEW, pk=form.cleaned_data["selection"], campaign=campaign
             )
-            reviewer = User.objects.get(pk=request.POST.get("reviewer"))
-            services.assign(user, sel, reviewer, request.POST.get("kind", ReviewKind.REVIEW))
+            services.assign(user, sel, form.cleaned_data["reviewer"], form.cleaned_data["kind"])
         elif action == "close":
             services.close_campaign(user, campaign)
         else:
@@ -328,8 +332,10 @@ def selection_action(request, pk, action):
     _require(request.user, Action.SUPERVISE)
     try:
         if action == "assign":
-            reviewer = User.objects.get(pk=request.POST.get("reviewer"))
-            services.assign(request.user, selection, reviewer, request.POST.get("kind", ReviewKind.REVIEW))
+            form = AssignReviewerForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(form_errors(form))
+            services.assign(request.user, selection, form.cleaned_data["reviewer"], form.cleaned_data["kind"])
         elif action == "petition":
             petition = get_scoped_or_404(request.user, Petition, Action.VIEW, pk=request.POST.get("petition"))
             services.open_petition_panel(request.user, selection, petition)
