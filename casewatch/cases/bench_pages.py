@@ -54,6 +54,7 @@ def arguments(parser) -> None:
     parser.add_argument("--target", type=float, default=300.0, help="p95 target in ms (default 300)")
     parser.add_argument("--only", help="only pages whose path contains this text")
     parser.add_argument("--no-api", action="store_true", help="leave out the API")
+    parser.add_argument("--skip", help="leave out pages whose path matches this regular expression")
 
 
 def handler(command, opts) -> None:
@@ -236,11 +237,17 @@ def bench_pages(opts, write) -> None:
             client = Client()
             client.force_login(user)
             only = opts.get("only") or ""
-            lists = [p for p in static_pages() if only in p]
+            lists = [
+                p
+                for p in static_pages()
+                if only in p and not (opts.get("skip") and re.search(opts["skip"], p))
+            ]
             pages = [p for p in case_pages(user) if only in p] + lists
             pages += [p for p in detail_links(client, lists) if p not in pages and only in p]
             if not opts.get("no_api"):
                 pages += [p for p in api_pages(client, user) if only in p]
+            if opts.get("skip"):
+                pages = [p for p in pages if not re.search(opts["skip"], p)]
             write(f"== {label} ({user.username}, scope {user.scope_id or '-'}): {len(pages)} pages")
             write(f"  {'page':70} {'p50':>7} {'p95':>7} {'max':>7} {'queries':>7} {'status':>6}")
             rows = []
