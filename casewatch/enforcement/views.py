@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -175,17 +176,33 @@ def listings(request):
     )
 
 
+class DeletionForm(forms.Form):
+    """A recorded deletion from the list: the day it was deleted, why, and when the reason arose.
+    (A date that is not a date used to become today; now it is refused with the field named.)"""
+
+    deleted_on = forms.DateField(label=gettext_lazy("Deleted on"))
+    trigger = forms.ChoiceField(
+        label=gettext_lazy("Trigger"), choices=[(k, v[0]) for k, v in DELETION_TRIGGERS.items()]
+    )
+    trigger_on = forms.DateField(label=gettext_lazy("Trigger on"), required=False)
+
+
 @login_required
 @require_POST
 def listing_delete(request, listing_id: str):
     listing = get_scoped_or_404(request.user, DishonestListing, Action.CHANGE, listing_id=listing_id)
+    form = DeletionForm(request.POST)
     try:
+        if not form.is_valid():
+            raise ValidationError(
+                "; ".join(f"{form.fields[k].label}: {' '.join(v)}" for k, v in form.errors.items())
+            )
         services.record_deletion(
             request.user,
             listing,
-            _date(request.POST.get("deleted_on"), timezone.localdate()),
-            request.POST.get("trigger", ""),
-            _date(request.POST.get("trigger_on"), None),
+            form.cleaned_data["deleted_on"],
+            form.cleaned_data["trigger"],
+            form.cleaned_data["trigger_on"],
         )
         messages.success(request, _("Deletion recorded."))
     except ValidationError as exc:

@@ -30,3 +30,16 @@ def test_listing_states_are_labels(client, world):
     assert "在列" in text or "按期删除" in text or "逾期未删除" in text
     sheet = testing.response_text(export)
     assert not CODE.search(sheet), CODE.search(sheet)
+
+
+def test_a_deletion_with_a_bad_date_is_refused_not_recorded_as_today(client, world):
+    from django.urls import reverse
+
+    listing = world.listing_in
+    client.force_login(world.user("enf_officer"))
+    url = reverse("enforcement:listing_delete", args=[listing.listing_id])
+    with time_machine.travel(NOW, tick=False):
+        response = client.post(url, {"deleted_on": "2026-02-31", "trigger": "performed"}, follow=True)
+    listing.refresh_from_db()
+    assert listing.deleted_on is None  # the bad date did not become today
+    assert "msg-error" in response.content.decode()
