@@ -120,7 +120,11 @@ SINGLE_TRACK_DEFINITION = _(
 
 def single_track_coverage(user, start: dt.date, end: dt.date) -> dict:
     """Share of cross-agency transfers in [start, end] that were electronic only (单轨制)."""
-    qs = Transfer.objects.restrict(user).filter(sent_at__date__gte=start, sent_at__date__lte=end)
+    # A range on sent_at itself (local midnight to midnight), not sent_at::date: the index serves it.
+    tz = timezone.get_current_timezone()
+    lo = timezone.make_aware(dt.datetime.combine(start, dt.time.min), tz)
+    hi = timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min), tz)
+    qs = Transfer.objects.restrict(user).filter(sent_at__gte=lo, sent_at__lt=hi)
     total = qs.aggregate(n=Count("id"), e=Count("id", filter=Q(electronic=True)))
     agency_labels = dict(AgencyKind.choices)
     by_pair = [
