@@ -20,6 +20,7 @@ from casewatch.analytics.schema import CASE_TYPES
 from casewatch.core import jobs, tables
 from casewatch.core.choices import Action
 from casewatch.core.exports import xlsx_response
+from casewatch.core.forms import IdsField
 from casewatch.core.models import Unit
 from casewatch.core.pagination import paginate
 from casewatch.core.permissions import user_can
@@ -284,14 +285,21 @@ def refresh(request):
     )
 
 
+class EscalationConfirmForm(ConfirmForm):
+    ids = IdsField(
+        label=gettext_lazy("Cases"),
+        error_messages={"required": gettext_lazy("Tick at least one case.")},
+    )
+
+
 @login_required
 def escalations(request):
     """Escalations waiting for a supervisor: listed first, orders only after a confirmed POST."""
     services.require(request.user, Action.SUPERVISE)
-    form = ConfirmForm(request.POST or None)
+    form = EscalationConfirmForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        ids = request.POST.getlist("ids") or None
-        result = services.raise_escalations(request.user, ids=ids)
+        # Only the ticked cases: with none ticked nothing is raised (it used to raise them all).
+        result = services.raise_escalations(request.user, ids=form.cleaned_data["ids"])
         messages.success(
             request,
             _("%(opened)d supervision order(s) opened, %(attached)d escalation(s) noted on open orders.")
@@ -315,6 +323,8 @@ def token_list(request):
     raw = None
     if request.method == "POST":
         if request.POST.get("revoke"):
+            if not request.POST["revoke"].isdigit():
+                raise Http404(_("Not found."))
             services.revoke_display_token(request.user, int(request.POST["revoke"]))
             messages.success(request, _("Display token revoked."))
             return redirect("deadlines:token_list")

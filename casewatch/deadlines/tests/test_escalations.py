@@ -53,7 +53,10 @@ def test_confirmed_escalation_opens_one_automatic_order(world, client):
     assert world.case_out.case_number in listing and "division_head" not in listing
     client.post("/deadlines/escalations/", {})  # not confirmed
     assert SupervisionOrder.objects.count() == 0
-    client.post("/deadlines/escalations/", {"confirm": "on"})
+    client.post("/deadlines/escalations/", {"confirm": "on"})  # confirmed, but nothing ticked
+    assert SupervisionOrder.objects.count() == 0
+    pending = list(Escalation.objects.values_list("pk", flat=True))
+    client.post("/deadlines/escalations/", {"confirm": "on", "ids": pending})
     order = SupervisionOrder.objects.get()
     assert order.origin == OrderOrigin.DEADLINE
     assert order.issued_by_id is None and order.issuer_unit_id is None

@@ -54,3 +54,8 @@ def test_performance_page_and_export_share_one_table_with_names(world, client): 
     header, *rows = _sheet(client.get("/deadlines/performance/?month=2024-06&format=xlsx"))
     assert headings == header and rows
     assert "330212-PSB-XJ" not in table and "宁波市公安局鄞州区分局 刑事侦查大队" in table
+
+
+def test_revoking_a_display_token_by_a_non_number_is_not_found(world, client):  # noqa: F811
+    client.force_login(world.user("city_supervisor"))
+    assert client.post("/deadlines/tokens/", {"revoke": "1 OR 1=1"}).status_code == 404  # was a 500
