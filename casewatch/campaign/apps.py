@@ -11,7 +11,10 @@ class CampaignConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from casewatch.campaign import audit_text
         from casewatch.core.context_processors import register_nav
+
+        audit_text.register()
 
         register_nav("campaign:home", _("Campaign"), "view")
         register_nav("campaign:report", _("Campaign report"), "view")
