@@ -11,5 +11,8 @@ class NotaryConfig(AppConfig):
 
     def ready(self):
         from casewatch.core.context_processors import register_nav
+        from casewatch.notary import audit_text
+
+        audit_text.register()
 
         register_nav("notary:queue", _("Notarisation"), "view", position=40)
