@@ -11,6 +11,8 @@ class PropertyConfig(AppConfig):
 
     def ready(self):
         from casewatch.core.context_processors import register_nav
-        from casewatch.property import tasks  # noqa: F401 - registers the alert refresh job
+        from casewatch.property import audit_text, tasks  # noqa: F401 - tasks registers the alert refresh job
+
+        audit_text.register()
 
         register_nav("property:dashboard", _("Seized property"), "view")
