@@ -410,6 +410,40 @@ class Database:
             lits.append(pl.lit(value).alias(column))
         return lits
 
+    def _csv_slices(self, spec: TableSpec, frame: pl.LazyFrame, n: int, direct, maps):
+        """Final rows of each slice as COPY CSV: (columns, rows, bytes)."""
+        literals = self._literals(spec)
+        for start in range(0, n, NEW_CHUNK):
+            rows = self._final_rows(spec, frame.slice(start, NEW_CHUNK).collect(), direct, maps)
+            rows = self.wire(rows.sort(list(spec.conflict), nulls_last=True).drop("__rid")).with_columns(
+                literals
+            )
+            buffer = io.BytesIO()
+            rows.write_csv(buffer, include_header=False, null_value="", quote_style="non_numeric")
+            yield rows.columns, rows.height, buffer.getvalue()
+
+    def _copy_stream(self, name: str, slices) -> int:
+        """One ``COPY … FROM STDIN`` fed by `slices` ((columns, rows, CSV bytes)); rows copied."""
+        total, copy, cur, context = 0, None, None, None
+        try:
+            for columns, rows, data in slices:
+                if copy is None:
+                    cur = self.raw().cursor()
+                    cols = ", ".join(_q(c) for c in columns)
+                    context = cur.copy(f"COPY {_q(name)} ({cols}) FROM STDIN (FORMAT csv)")
+                    copy = context.__enter__()
+                copy.write(data)
+                total += rows
+        except BaseException as exc:
+            if context is not None:
+                context.__exit__(type(exc), exc, exc.__traceback__)
+                cur.close()
+            raise
+        if context is not None:
+            context.__exit__(None, None, None)
+            cur.close()
+        return total
+
     def upsert(self, spec: TableSpec, frame: pl.DataFrame | pl.LazyFrame) -> dict:
         """Write the validated rows of one table; returns counts and a sample of updated rows.
 
@@ -450,7 +484,14 @@ class Database:
         key_order = [c for c in spec.conflict]
         literals = self._literals(spec)
         created, old_rids = 0, []
-        for start in range(0, n, NEW_CHUNK):
+        if empty and self.pg:  # a first load: one COPY, the next slice prepared while one is sent
+            created = self._copy_stream(
+                spec.db_table, _prefetch(self._csv_slices(spec, frame, n, direct, maps))
+            )
+            n_loop = 0
+        else:
+            n_loop = n
+        for start in range(0, n_loop, NEW_CHUNK):
             rows = self._final_rows(spec, frame.slice(start, NEW_CHUNK).collect(), direct, maps)
             if not empty:
                 known = self.existing(spec, rows)
@@ -615,6 +656,20 @@ class Database:
     @staticmethod
     def _display_key(spec: TableSpec, stage_cols: list[str]) -> list[str]:
         return [c for c in spec.schema.key if c in stage_cols]
+
+
+def _prefetch(items):
+    """Iterate `items` one step ahead in a worker thread: the next slice is prepared (Polars
+    releases the GIL) while the database parses the current one."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    done = object()
+    iterator = iter(items)
+    with ThreadPoolExecutor(1, thread_name_prefix="cw-copy") as pool:
+        future = pool.submit(next, iterator, done)
+        while (item := future.result()) is not done:
+            future = pool.submit(next, iterator, done)
+            yield item
 
 
 def _changes(sample: pl.DataFrame, compared: list[str]) -> list[dict]:
