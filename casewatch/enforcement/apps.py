@@ -11,6 +11,9 @@ class EnforcementConfig(AppConfig):
 
     def ready(self):
         from casewatch.core.context_processors import register_nav
+        from casewatch.enforcement import audit_text
+
+        audit_text.register()
 
         register_nav("enforcement:listings", _("Dishonest-debtor list"), "view")
         register_nav("enforcement:measures", _("Enforcement measures"), "view")
