@@ -12,7 +12,9 @@ class SurveysConfig(AppConfig):
 
     def ready(self):
         from casewatch.core.context_processors import register_nav
-        from casewatch.surveys import tasks  # noqa: F401 - registers the export job
+        from casewatch.surveys import audit_text, tasks  # noqa: F401 - tasks registers the export job
+
+        audit_text.register()
 
         register_nav("surveys:home", _("Perception surveys"), "view")
         register_nav("surveys:forum_list", _("Forums"), "view")
