@@ -11,6 +11,9 @@ class ReviewsConfig(AppConfig):
 
     def ready(self):
         from casewatch.core.context_processors import register_nav
+        from casewatch.reviews import audit_text
+
+        audit_text.register()
 
         register_nav("reviews:campaign_list", _("Review campaigns"), "view", position=9)
         register_nav("reviews:queue", _("My reviews"), "review", position=10)
