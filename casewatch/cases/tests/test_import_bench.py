@@ -15,9 +15,11 @@ def test_bench_import_small(world, media_root, capsys):
     assert "first import:" in out and "re-import (no changes):" in out and "peak RSS" in out
     assert "case rows/s" in out and "baseline ORM save() loop: 20 cases" in out
     assert Case.objects.count() == 300  # the baseline's rows were rolled back
-    first, second = ImportRun.objects.order_by("id")
+    first, second, changed = ImportRun.objects.order_by("id")
     assert first.counts["cases"]["created"] == 300
     assert second.counts["cases"]["created"] == 0 and second.counts["cases"]["updated"] == 0
+    # --changed 1 (the default): one case in a hundred changed, cases file only
+    assert changed.counts["cases"]["updated"] == 3 and set(changed.counts) == {"cases"}
 
 
 def test_bench_refuses_a_database_with_cases(world, media_root, sample_dir):
