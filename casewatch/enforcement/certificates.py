@@ -167,6 +167,8 @@ def judgment_eligibility(case: Case, debtor_party_id: str, as_of: dt.date) -> di
     ]
     filed_cases = Case.objects.filter(
         case_type="enforcement",
+        # with the units: the natural key's index leads with unit_code (case_number alone has none)
+        unit_id__in={f["unit_code"] for f in filings},
         case_number__in=[f["case_number"] for f in filings],
     ).values("unit_id", "case_number", "case_type", "status", "filed_at")
     cases += [{**c, "unit_code": c.pop("unit_id")} for c in filed_cases]

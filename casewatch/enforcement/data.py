@@ -45,18 +45,69 @@ def _scoped(con, table, user, order: str) -> list[dict]:
     return con.sql(sql).to_arrow_table().to_pylist()
 
 
+def _scoped_page(
+    con, table, user, order: str, where: str, params: list, limit: int
+) -> tuple[list[dict], int]:
+    """The first ``limit`` rows in the user's scope matching ``where`` and how many match: the
+    filter, count and limit run in DuckDB, so a page never turns the whole city's rows into Python."""
+    con.register("result_view", table)
+    con.register("scope_units", _codes(scope_codes(user)))
+    base = f"FROM result_view WHERE unit_code IN (SELECT code FROM scope_units) AND ({where})"  # noqa: S608
+    (total,) = con.execute(f"SELECT COUNT(*) {base}", params).fetchall()[0]
+    rows = con.sql(f"SELECT * {base} ORDER BY {order} LIMIT {int(limit)}", params=params).to_arrow_table()  # noqa: S608
+    return rows.to_pylist(), total
+
+
+_LISTING_ORDER = (
+    "CASE deletion_state WHEN 'overdue' THEN 0 WHEN 'due' THEN 1 ELSE 2 END, deletion_due DESC, listing_id"
+)
+_ELIGIBILITY_ORDER = (
+    "reason <> 'eligible', paid_full_on DESC NULLS LAST, case_number, unit_code, debtor_party_id"
+)
+
+
+def listing_page(user, as_of: dt.date, state: str = "", wrongful: bool = False, limit: int = 500):
+    """(first rows, matching count, count per deletion state) of the listings in the user's scope,
+    optionally one state and only wrongful ones; the same order as `listing_rows`."""
+    con = connect()
+    table = enf.listing_state(con, as_of)
+    where, params = ["TRUE"], []
+    if state:
+        where.append("deletion_state = ?")
+        params.append(state)
+    if wrongful:
+        where.append("wrongful IS NOT NULL AND wrongful <> ''")
+    cond = " AND ".join(where)
+    rows, total = _scoped_page(con, table, user, _LISTING_ORDER, cond, params, limit)
+    counts = dict(
+        con.execute(
+            "SELECT deletion_state, COUNT(*) FROM result_view WHERE unit_code IN (SELECT code FROM scope_units) "  # noqa: S608 - cond is built from fixed fragments, values bound
+            f"AND ({cond}) GROUP BY deletion_state",
+            params,
+        ).fetchall()
+    )
+    return rows, total, counts
+
+
+def eligibility_page(user, as_of: dt.date, reason: str = "", limit: int = 500) -> tuple[list[dict], int]:
+    """(first rows, matching count) of the judgments' incentive eligibility in the user's scope,
+    optionally one reason; the same order as `eligibility_rows`."""
+    con = connect()
+    table = enf.eligibility(con, as_of)
+    where, params = ("reason = ?", [reason]) if reason else ("TRUE", [])
+    return _scoped_page(con, table, user, _ELIGIBILITY_ORDER, where, params, limit)
+
+
 def listing_rows(user, as_of: dt.date) -> list[dict]:
     """Listing states of the listings in the user's scope, overdue first."""
     con = connect()
-    order = "CASE deletion_state WHEN 'overdue' THEN 0 WHEN 'due' THEN 1 ELSE 2 END, deletion_due DESC, listing_id"
-    return _scoped(con, enf.listing_state(con, as_of), user, order)
+    return _scoped(con, enf.listing_state(con, as_of), user, _LISTING_ORDER)
 
 
 def eligibility_rows(user, as_of: dt.date) -> list[dict]:
     """Incentive eligibility of the judgments in the user's scope, eligible first."""
     con = connect()
-    order = "reason <> 'eligible', paid_full_on DESC NULLS LAST, case_number"
-    return _scoped(con, enf.eligibility(con, as_of), user, order)
+    return _scoped(con, enf.eligibility(con, as_of), user, _ELIGIBILITY_ORDER)
 
 
 def measures(user, start: dt.date, end: dt.date, as_of: dt.date) -> dict:

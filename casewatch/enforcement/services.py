@@ -47,9 +47,9 @@ def open_problems(user, as_of: dt.date) -> dict[str, int]:
     keys = [(r["unit_code"], r["case_number"]) for r in rows]
     case_ids = {
         (c.unit_id, c.case_number): c.pk
-        for c in Case.objects.filter(case_number__in=[k[1] for k in keys]).only(
-            "id", "unit_id", "case_number"
-        )
+        for c in Case.objects.filter(
+            unit_id__in={k[0] for k in keys}, case_number__in=[k[1] for k in keys]
+        ).only("id", "unit_id", "case_number")
     }
     counts = {"deletion": 0, "wrongful": 0}
     for r in rows:

@@ -107,15 +107,17 @@ def listings(request):
     """The dishonest-debtor list with deletion and correction deadlines, computed in DuckDB."""
     require(request.user, Action.VIEW)
     as_of = _date(request.GET.get("as_of"), timezone.localdate())
-    rows = data.listing_rows(request.user, as_of)
     state = request.GET.get("state", "")
-    if state in STATES:
-        rows = [r for r in rows if r["deletion_state"] == state]
-    if request.GET.get("wrongful"):
-        rows = [r for r in rows if r["wrongful"]]
+    state = state if state in STATES else ""
+    wrongful = bool(request.GET.get("wrongful"))
     reveal = _reveal(request)
     if request.GET.get("format") == "xlsx":
         require(request.user, Action.EXPORT)
+        rows = data.listing_rows(request.user, as_of)
+        if state:
+            rows = [r for r in rows if r["deletion_state"] == state]
+        if wrongful:
+            rows = [r for r in rows if r["wrongful"]]
         names = _names([r["debtor_party_id"] for r in rows], reveal)
         header = [
             _("Listing"),
@@ -148,8 +150,11 @@ def listings(request):
         ]
         record_export(request.user, "enforcement.listings", len(out), "xlsx")
         return xlsx_response("dishonest-listings.xlsx", "listings", header, out)
-    counts = {s: sum(1 for r in rows if r["deletion_state"] == s) for s in STATES}
-    shown = rows[:LIMIT]
+    # Filter, count and the first LIMIT rows in DuckDB: the page never holds the whole city's listings.
+    shown, total, by_state = data.listing_page(
+        request.user, as_of, state=state, wrongful=wrongful, limit=LIMIT
+    )
+    counts = {s: by_state.get(s, 0) for s in STATES}
     names = _names([r["debtor_party_id"] for r in shown], reveal)
     for r in shown:
         r["debtor_name"], r["debtor_id"] = names.get(r["debtor_party_id"], ("", ""))
@@ -163,7 +168,7 @@ def listings(request):
         "enforcement/listings.html",
         {
             "rows": shown,
-            "total": len(rows),
+            "total": total,
             "limit": LIMIT,
             "as_of": as_of,
             "state": state,
@@ -215,24 +220,28 @@ def incentive(request):
     """Incentive eligibility per judgment with the reason; eligible debtors get a certificate."""
     require(request.user, Action.VIEW)
     as_of = _date(request.GET.get("as_of"), timezone.localdate())
-    rows = data.eligibility_rows(request.user, as_of)
     only = request.GET.get("reason", "")
-    if only in certificates.REASONS:
-        rows = [r for r in rows if r["reason"] == only]
-    shown = rows[:LIMIT]
+    # Filter, count and the first LIMIT rows in DuckDB (the whole city's judgments never reach Python).
+    shown, total = data.eligibility_page(
+        request.user, as_of, reason=only if only in certificates.REASONS else "", limit=LIMIT
+    )
     names = _names([r["debtor_party_id"] for r in shown], _reveal(request))
     live = set(
         Certificate.objects.restrict(request.user, Action.VIEW)
-        .filter(revoked_at__isnull=True, case__case_number__in=[r["case_number"] for r in shown])
+        .filter(
+            revoked_at__isnull=True,
+            case__unit_id__in={r["unit_code"] for r in shown},
+            case__case_number__in=[r["case_number"] for r in shown],
+        )
         .values_list("case__case_number", "debtor_party_id")
     )
     from casewatch.cases.models import Case
 
     ids = {
         (c.unit_id, c.case_number): c.pk
-        for c in Case.objects.filter(case_number__in=[r["case_number"] for r in shown]).only(
-            "id", "unit_id", "case_number"
-        )
+        for c in Case.objects.filter(
+            unit_id__in={r["unit_code"] for r in shown}, case_number__in=[r["case_number"] for r in shown]
+        ).only("id", "unit_id", "case_number")
     }
     for r in shown:
         r["debtor_name"], r["debtor_id"] = names.get(r["debtor_party_id"], ("", ""))
@@ -244,7 +253,7 @@ def incentive(request):
         "enforcement/incentive.html",
         {
             "rows": shown,
-            "total": len(rows),
+            "total": total,
             "as_of": as_of,
             "reasons": certificates.REASONS,
             "reason": only,

@@ -260,3 +260,35 @@ def test_late_deletion_opens_a_problem(world):
     assert "2026-05-08" in p.description  # 30 Apr + 3 working days over Labour Day
     assert services.open_problems(supervisor, dt.date(2026, 9, 30))["deletion"] == 1
     assert Problem.objects.filter(source="enforcement", source_ref="listing:T-SX-IN:overdue").count() == 1
+
+
+@pytest.mark.parametrize("username", ["enf_officer", "city_supervisor"])
+def test_list_pages_filter_count_and_limit_in_duckdb_as_the_whole_rows_did(world, username):
+    """The listing and incentive pages take their first rows, counts and per-state figures from DuckDB;
+    they must equal what filtering the whole scoped rows in Python gave (the old page)."""
+    from casewatch.enforcement import data
+    from casewatch.enforcement.views import STATES
+
+    user = world.user(username)
+    as_of = dt.date(2026, 9, 30)
+    every = data.listing_rows(user, as_of)
+    assert every, "the fixture has listings in scope"
+    for state in ["", *STATES]:
+        for wrongful in (False, True):
+            want = [
+                r
+                for r in every
+                if (not state or r["deletion_state"] == state) and (not wrongful or r["wrongful"])
+            ]
+            rows, total, counts = data.listing_page(user, as_of, state=state, wrongful=wrongful, limit=500)
+            assert (rows, total) == (want, len(want)), (state, wrongful)
+            assert counts == {s: n for s in STATES if (n := sum(r["deletion_state"] == s for r in want))}
+    first, total, _counts = data.listing_page(user, as_of, limit=1)
+    assert first == every[:1] and total == len(every)
+
+    judgments = data.eligibility_rows(user, as_of)
+    assert judgments
+    for reason in ["", *sorted({r["reason"] for r in judgments})]:
+        want = [r for r in judgments if not reason or r["reason"] == reason]
+        assert data.eligibility_page(user, as_of, reason=reason, limit=500) == (want, len(want)), reason
+    assert data.eligibility_page(user, as_of, limit=1) == (judgments[:1], len(judgments))
