@@ -16,7 +16,9 @@ from casewatch.screening.tests.test_services import city, police_case, user  # n
 @pytest.mark.django_db
 def test_run_with_a_bad_date_is_refused_on_the_page(city, client):  # noqa: F811
     client.force_login(user(Role.COMMITTEE_SUPERVISOR, "330200"))
-    response = client.post(reverse("screening:run_start"), {"mode": "full", "as_of": "2024-99-99"}, follow=True)
+    response = client.post(
+        reverse("screening:run_start"), {"mode": "full", "as_of": "2024-99-99"}, follow=True
+    )
     assert not Job.objects.filter(kind="screening.analyze").exists()
     assert "有效的日期" in response.content.decode() or "valid date" in response.content.decode()
     client.post(reverse("screening:run_start"), {"mode": "incremental", "as_of": "2024-07-20"})
@@ -26,7 +28,9 @@ def test_run_with_a_bad_date_is_refused_on_the_page(city, client):  # noqa: F811
 
 @pytest.mark.django_db
 def test_triage_refuses_a_malformed_selection(city, client):  # noqa: F811
-    case = police_case("330212-PSB-XJ", "甬鄞公(刑)立字[2024]00001号", "PSB212-001", "2024-01-02", "2024-01-10")
+    case = police_case(
+        "330212-PSB-XJ", "甬鄞公(刑)立字[2024]00001号", "PSB212-001", "2024-01-02", "2024-01-10"
+    )
     finding = _finding(case, 1, "high")
     client.force_login(user(Role.COMMITTEE_SUPERVISOR, "330200"))
     response = client.post(

@@ -27,7 +27,9 @@ class Command(BaseCommand):
                 self.stdout.write(f"synced in {result['seconds']:.2f} s: {changes or 'nothing changed'}")
             else:
                 info = warehouse.status()
-                self.stdout.write(f"{info['path']} · {info['bytes'] / 2**20:,.1f} MiB · mirrors {info['source']}")
+                self.stdout.write(
+                    f"{info['path']} · {info['bytes'] / 2**20:,.1f} MiB · mirrors {info['source']}"
+                )
                 for name, row in info["tables"].items():
                     self.stdout.write(
                         f"  {name:26} {row['rows'] or 0:>12,} rows · watermark {row['watermark']} · "
