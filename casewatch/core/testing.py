@@ -433,3 +433,34 @@ def check_cell(client, world: World, probe: Probe, cell: str):
     else:
         assert not denied.exists(), f"{where}: unexpected access_denied record"
     return response
+
+
+# --- audit messages in the reader's language (each app's test_audit_language.py) -------------------
+
+
+def last_audit_id() -> int:
+    """The newest audit record's id (0 when there is none): what `audit_messages_since` counts from."""
+    return AuditLog.objects.order_by("-id").values_list("id", flat=True).first() or 0
+
+
+def audit_messages_since(since: int) -> list[str]:
+    """The stored messages of the audit records written after `since`, oldest first."""
+    return list(
+        AuditLog.objects.filter(pk__gt=since)
+        .exclude(message="")
+        .order_by("id")
+        .values_list("message", flat=True)
+    )
+
+
+def message_in_both(stored: str) -> tuple[str, str]:
+    """A stored audit message as the Chinese and as the English reader see it."""
+    from django.utils import translation
+
+    from casewatch.core.audit_text import message_text
+
+    with translation.override("zh-hans"):
+        zh = message_text(stored)
+    with translation.override("en"):
+        en = message_text(stored)
+    return zh, en

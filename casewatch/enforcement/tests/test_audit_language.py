@@ -11,6 +11,7 @@ from django.utils import translation
 
 from casewatch.core.audit_text import message_text
 from casewatch.core.models import AuditLog, Unit
+from casewatch.core.testing import message_in_both as _both
 from casewatch.enforcement import certificates, funds, repairs
 from casewatch.enforcement.choices import LineStatus
 from casewatch.enforcement.models import Certificate, CreditRepair
@@ -26,14 +27,6 @@ def _last(obj) -> str:
         .latest("id")
         .message
     )
-
-
-def _both(stored: str) -> tuple[str, str]:
-    with translation.override("zh-hans"):
-        zh = message_text(stored)
-    with translation.override("en"):
-        en = message_text(stored)
-    return zh, en
 
 
 def test_statement_repair_and_certificate_messages_read_in_chinese_and_english(world):

@@ -6,10 +6,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import timezone
 
-from casewatch.core.audit_text import message_text
-from casewatch.core.models import AuditLog
+from casewatch.core.testing import audit_messages_since as _new
+from casewatch.core.testing import last_audit_id as _since
+from casewatch.core.testing import message_in_both as _both
 from casewatch.property import services
 from casewatch.property import services_inventory as inventory
 from casewatch.property.alerts import refresh
@@ -19,27 +20,6 @@ from casewatch.property.models import Item, Location
 from casewatch.property.tests.conftest import make_item
 
 pytestmark = pytest.mark.django_db
-
-
-def _since() -> int:
-    return AuditLog.objects.order_by("-id").values_list("id", flat=True).first() or 0
-
-
-def _new(since: int) -> list[str]:
-    return list(
-        AuditLog.objects.filter(pk__gt=since)
-        .exclude(message="")
-        .order_by("id")
-        .values_list("message", flat=True)
-    )
-
-
-def _both(stored: str) -> tuple[str, str]:
-    with translation.override("zh-hans"):
-        zh = message_text(stored)
-    with translation.override("en"):
-        en = message_text(stored)
-    return zh, en
 
 
 def test_item_moves_and_disposal_read_in_chinese_and_english(world):

@@ -8,20 +8,12 @@ from pathlib import Path
 import pytest
 from django.utils import translation
 
-from casewatch.core.audit_text import message_text
 from casewatch.core.models import AuditLog
+from casewatch.core.testing import message_in_both as _both
 from casewatch.reviews import services
 from casewatch.reviews.choices import DualCheckTrack
 
 pytestmark = pytest.mark.django_db
-
-
-def _both(stored: str) -> tuple[str, str]:
-    with translation.override("zh-hans"):
-        zh = message_text(stored)
-    with translation.override("en"):
-        en = message_text(stored)
-    return zh, en
 
 
 def test_campaign_messages_written_by_the_services(world, make_campaign):

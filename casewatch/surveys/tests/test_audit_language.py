@@ -7,35 +7,15 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from django.utils import translation
 
-from casewatch.core.audit_text import message_text
-from casewatch.core.models import AuditLog, Unit
+from casewatch.core.models import Unit
+from casewatch.core.testing import audit_messages_since as _new
+from casewatch.core.testing import last_audit_id as _since
+from casewatch.core.testing import message_in_both as _both
 from casewatch.surveys import services
 from casewatch.surveys.factories import make_closed_case
 
 pytestmark = pytest.mark.django_db
-
-
-def _since() -> int:
-    return AuditLog.objects.order_by("-id").values_list("id", flat=True).first() or 0
-
-
-def _new(since: int) -> list[str]:
-    return list(
-        AuditLog.objects.filter(pk__gt=since)
-        .exclude(message="")
-        .order_by("id")
-        .values_list("message", flat=True)
-    )
-
-
-def _both(stored: str) -> tuple[str, str]:
-    with translation.override("zh-hans"):
-        zh = message_text(stored)
-    with translation.override("en"):
-        en = message_text(stored)
-    return zh, en
 
 
 def test_authoring_messages_read_in_chinese_and_english(zhenhai_user):
