@@ -72,3 +72,17 @@ class FourType(models.TextChoices):
 class DualCheckTrack(models.TextChoices):
     HANDLING = "handling", _("Case handling")
     DISCIPLINE = "discipline", _("Staff discipline")
+
+
+class TagAction(models.TextChoices):
+    """Steps of a 四类案件 tag's supervision trail (stored in `TagEntry.action`)."""
+
+    TAGGED = "tagged", _("Case tagged")
+    PROGRESS_REPORT = "progress_report", _("Progress report")
+    REFERRED = "referred", _("Referred to the judges' meeting or judicial committee")
+    INSTRUCTION = "instruction", _("Instruction")
+    REMOVED = "removed", _("Remove the tag")
+
+
+#: the steps a supervisor may add by hand (``tagged`` is written when the tag is made)
+TRAIL_STEPS = [c for c in TagAction.choices if c[0] != TagAction.TAGGED]

@@ -329,6 +329,12 @@ class TagEntry(models.Model):
     class Meta:
         ordering = ["at", "id"]
 
+    def get_action_display(self) -> str:
+        """The step's name in the reader's language (the stored code when it is not a known step)."""
+        from casewatch.reviews.choices import TagAction
+
+        return str(dict(TagAction.choices).get(self.action, self.action))
+
 
 class DualCheck(ChangeLoggedModel):
     """一案双查: the case-handling check and the staff-discipline check of one enforcement case."""

@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from casewatch.cases.models import Case, Event, Petition
@@ -28,6 +28,7 @@ from casewatch.core.permissions import user_can
 from casewatch.core.services import get_scoped_or_404
 from casewatch.reviews.choices import (
     THREE_WAY,
+    TRAIL_STEPS,
     CampaignStatus,
     ConflictLevel,
     PanelStatus,
@@ -439,33 +440,48 @@ def conflict(campaign: Campaign, case: Case, reviewer: User, kind: str = ReviewK
 
 
 def assign(user, selection: Selection, reviewer: User, kind: str = ReviewKind.REVIEW) -> Review:
-    """Assign one reviewer to a selected case; refused on a conflict of interest."""
+    """Assign one reviewer to a selected case; refused on a conflict of interest.
+
+    The campaign's status, the reviewer's conflicts and the new review are checked and written in
+    one transaction holding the campaign's row lock. A refusal is a decision, not a failure: the
+    locked transaction ends without it (nothing to roll back), then the refusal's audit record is
+    written and committed in a transaction of its own before the error is raised. The call must
+    therefore be a transaction of its own (``durable``): inside a caller's transaction a later
+    rollback would silently erase the record of the refusal, so that is refused outright.
+    """
     _require(user, Action.SUPERVISE)
     selection = get_scoped_or_404(
         user, Selection.objects.select_related("campaign", "case__unit"), pk=selection.pk
     )
     campaign, case = selection.campaign, selection.case
-    _status(campaign, (S.REVIEWING,), _("assigned"))
     if kind != ReviewKind.SELF and not (
         user_can(reviewer, Action.REVIEW) or user_can(reviewer, Action.CHANGE)
     ):
         raise ValidationError(_("The account's role may not review cases."), code="role")
-    why = conflict(campaign, case, reviewer, kind)
-    if why:
-        audit.record(
-            AuditAction.UPDATE, campaign, user=user, message=f"assignment refused: {reviewer} / {case}: {why}"
-        )
-        raise ValidationError(why, code="conflict")
-    rubric = campaign.rubric_for(case.case_type)
-    if rubric is None:
-        raise ValidationError(_("The campaign has no rubric for this case type."), code="rubric")
-    with transaction.atomic():
-        _locked(campaign, (S.REVIEWING,), _("assigned"))
-        review, created = Review.objects.get_or_create(
-            selection=selection, kind=kind, defaults={"case": case, "reviewer": reviewer, "rubric": rubric}
-        )
-        if not created:
-            raise ValidationError(_("This review is already assigned."), code="assigned")
+    with transaction.atomic(durable=True):
+        campaign = _locked(campaign, (S.REVIEWING,), _("assigned"))
+        with translation.override("en"):  # the audit trail stores the reason as written (English)
+            why = conflict(campaign, case, reviewer, kind)
+        if why is None:
+            rubric = campaign.rubric_for(case.case_type)
+            if rubric is None:
+                raise ValidationError(_("The campaign has no rubric for this case type."), code="rubric")
+            review, created = Review.objects.get_or_create(
+                selection=selection,
+                kind=kind,
+                defaults={"case": case, "reviewer": reviewer, "rubric": rubric},
+            )
+            if not created:
+                raise ValidationError(_("This review is already assigned."), code="assigned")
+    if why is not None:
+        with transaction.atomic(durable=True):
+            audit.record(
+                AuditAction.UPDATE,
+                campaign,
+                user=user,
+                message=f"assignment refused: {reviewer} / {case}: {why}",
+            )
+        raise ValidationError(_(why), code="conflict")
     return review
 
 
@@ -571,6 +587,9 @@ def save_draft(
     if review.reviewer_id != user.pk:
         raise PermissionDenied(_("Only the assigned reviewer may score this review."))
     with transaction.atomic():
+        # the campaign first (the order every writer takes), so a close cannot pass between the
+        # status check and the save
+        campaign = Campaign.objects.select_for_update().get(pk=review.selection.campaign_id)
         review = (
             Review.objects.select_for_update()
             .select_related("rubric", "selection__campaign")
@@ -578,7 +597,7 @@ def save_draft(
         )
         if review.locked:
             raise ValidationError(_("The review has been submitted and is locked."), code="locked")
-        if review.selection.campaign.status != S.REVIEWING:
+        if campaign.status != S.REVIEWING:
             raise ValidationError(_("The campaign is not in its reviewing stage."), code="illegal_transition")
         score = compute(review, entries)
         existing = {s.item_id: s for s in review.scores.all()}
@@ -769,10 +788,12 @@ def tag_trail(user, tag: CaseTag, action: str, note: str) -> TagEntry:
     """Add a supervision step (progress report, referral to the judicial committee, removal)."""
     _require(user, Action.SUPERVISE, Action.CHANGE)
     tag = get_scoped_or_404(user, CaseTag, Action.VIEW, pk=tag.pk)
+    if action not in dict(TRAIL_STEPS):
+        raise ValidationError(_("Choose a step of the supervision trail."), code="action")
     if not (note or "").strip():
         raise ValidationError(_("A note is required."), code="reason_required")
     with transaction.atomic():
-        entry = TagEntry.objects.create(tag=tag, action=action[:40], note=note, by=user)
+        entry = TagEntry.objects.create(tag=tag, action=action, note=note, by=user)
         if action == "removed":
             tag.removed_at = timezone.now()
             tag.save(update_fields=["removed_at"])

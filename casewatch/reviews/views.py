@@ -4,8 +4,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -27,12 +25,18 @@ from casewatch.reviews.choices import THREE_WAY, ReviewKind, ReviewStatus
 from casewatch.reviews.forms import (
     AssignReviewerForm,
     CampaignForm,
+    ConclusionForm,
+    DrawForm,
     DualCheckForm,
     PanelForm,
+    PetitionPanelForm,
     PickForm,
     ProblemForm,
     ReasonForm,
+    ReviewSheetForm,
+    RubricImportForm,
     TagForm,
+    TagTrailForm,
     can_supervise,
     form_errors,
 )
@@ -124,11 +128,14 @@ def campaign_action(request, pk, action):
     _require(user, Action.SUPERVISE)
     try:
         if action == "draw":
-            services.run_draw(user, campaign, request.POST.get("seed", ""))
+            form = DrawForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(form_errors(form))
+            services.run_draw(user, campaign, form.cleaned_data["seed"])
         elif action == "pick":
             form = PickForm(request.POST)
             if not form.is_valid():
-                raise ValidationError(_("Enter a case number and a reason."))
+                raise ValidationError(form_errors(form))
             case = (
                 Case.objects.restrict(user)
                 .filter(case_number=form.cleaned_data["case_number"].strip())
@@ -220,31 +227,18 @@ def review_page(request, pk):
     )
 
 
-def _entries(post) -> dict:
-    entries = {}
-    for key, value in post.items():
-        if not key.startswith("points-"):
-            continue
-        item_id = int(key.split("-", 1)[1])
-        try:
-            points = Decimal(value or "0")
-        except InvalidOperation:
-            raise ValidationError(_("Points must be a number.")) from None
-        reason = post.get(f"reason-{item_id}", "")
-        if points or reason:
-            entries[item_id] = (points, reason)
-    return entries
-
-
 @login_required
 @require_POST
 def review_save(request, pk):
     review = services.own_review(request.user, pk)
-    submit = request.POST.get("submit") == "1"
+    form = ReviewSheetForm(request.POST, rubric=review.rubric)
+    submit = form.is_valid() and form.cleaned_data["submit"]
     htmx = request.headers.get("HX-Request") == "true"
     try:
+        if not form.is_valid():
+            raise ValidationError(form_errors(form))
         review = services.save_draft(
-            request.user, review, _entries(request.POST), request.POST.get("comments", ""), submit=submit
+            request.user, review, form.entries(), form.cleaned_data["comments"], submit=submit
         )
         ok, text = True, (_("Submitted and locked.") if submit else _("Draft saved."))
     except (ValidationError, PermissionDenied) as exc:
@@ -263,7 +257,7 @@ def review_reassign(request, pk):
     form = ReasonForm(request.POST)
     try:
         if not form.is_valid():
-            raise ValidationError(_("Choose a reviewer and give a reason."))
+            raise ValidationError(form_errors(form))
         services.reassign(request.user, review, form.cleaned_data["to_user"], form.cleaned_data["reason"])
         messages.success(request, _("Reassigned."))
     except ValidationError as exc:
@@ -279,7 +273,7 @@ def score_problem(request, pk):
     form = ProblemForm(request.POST)
     try:
         if not form.is_valid():
-            raise ValidationError(_("Choose a measure."))
+            raise ValidationError(form_errors(form))
         problem = services.raise_problem(
             request.user, score, measure=form.cleaned_data["measure"], severity=form.cleaned_data["severity"]
         )
@@ -337,7 +331,12 @@ def selection_action(request, pk, action):
                 raise ValidationError(form_errors(form))
             services.assign(request.user, selection, form.cleaned_data["reviewer"], form.cleaned_data["kind"])
         elif action == "petition":
-            petition = get_scoped_or_404(request.user, Petition, Action.VIEW, pk=request.POST.get("petition"))
+            form = PetitionPanelForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(form_errors(form))
+            petition = get_scoped_or_404(
+                request.user, Petition, Action.VIEW, pk=form.cleaned_data["petition"]
+            )
             services.open_petition_panel(request.user, selection, petition)
         else:
             raise ValidationError(_("Unknown action."))
@@ -354,7 +353,7 @@ def panel_decide(request, pk):
     form = PanelForm(request.POST)
     try:
         if not form.is_valid():
-            raise ValidationError(_("Enter grade, score and reasoning."))
+            raise ValidationError(form_errors(form))
         services.decide_panel(request.user, panel, **form.cleaned_data)
     except ValidationError as exc:
         _errors(request, exc)
@@ -368,11 +367,14 @@ def panel_decide(request, pk):
 def rubric_list(request):
     if request.method == "POST":
         _require(request.user, Action.SUPERVISE)
+        form = RubricImportForm(request.POST, request.FILES)
         try:
-            if request.POST.get("action") == "samples":
+            if not form.is_valid():
+                raise ValidationError(form_errors(form))
+            if form.cleaned_data["action"] == "samples":
                 rubric_data.load_builtin()
-            elif request.FILES.get("file"):
-                rubric = rubric_data.import_xlsx(request.FILES["file"].read())
+            else:
+                rubric = rubric_data.import_xlsx(form.cleaned_data["file"].read())
                 messages.success(request, _("Imported %(r)s.") % {"r": rubric})
         except ValidationError as exc:
             _errors(request, exc)
@@ -423,7 +425,7 @@ def tag_list(request):
     if request.method == "POST":
         try:
             if not form.is_valid():
-                raise ValidationError(_("Fill in every field."))
+                raise ValidationError(form_errors(form))
             case = _case_by_number(request.user, form.cleaned_data["case_number"])
             services.tag_case(request.user, case, form.cleaned_data["kind"], form.cleaned_data["note"])
             return redirect("reviews:tag_list")
@@ -437,14 +439,19 @@ def tag_list(request):
 def tag_detail(request, pk):
     tag = get_scoped_or_404(request.user, CaseTag.objects.select_related("case"), Action.VIEW, pk=pk)
     if request.method == "POST":
+        form = TagTrailForm(request.POST)
         try:
-            services.tag_trail(
-                request.user, tag, request.POST.get("action", "note"), request.POST.get("note", "")
-            )
+            if not form.is_valid():
+                raise ValidationError(form_errors(form))
+            services.tag_trail(request.user, tag, form.cleaned_data["action"], form.cleaned_data["note"])
         except (ValidationError, PermissionDenied) as exc:
             _errors(request, exc)
         return redirect("reviews:tag_detail", tag.pk)
-    return render(request, "reviews/tag_detail.html", {"tag": tag, "trail": tag.trail.select_related("by")})
+    return render(
+        request,
+        "reviews/tag_detail.html",
+        {"tag": tag, "trail": tag.trail.select_related("by"), "form": TagTrailForm()},
+    )
 
 
 @login_required
@@ -453,7 +460,7 @@ def dualcheck_list(request):
     if request.method == "POST":
         try:
             if not form.is_valid():
-                raise ValidationError(_("Fill in every field."))
+                raise ValidationError(form_errors(form))
             d = form.cleaned_data
             case = _case_by_number(request.user, d["case_number"])
             services.open_dual_check(
@@ -473,8 +480,11 @@ def dualcheck_list(request):
 def dualcheck_conclude(request, pk):
     part = DualCheckPart.objects.filter(pk=pk).first()
     get_scoped_or_404(request.user, DualCheck, Action.VIEW, pk=part.dual_check_id if part else 0)
+    form = ConclusionForm(request.POST)
     try:
-        services.conclude_part(request.user, part, request.POST.get("conclusion", ""))
+        if not form.is_valid():
+            raise ValidationError(form_errors(form))
+        services.conclude_part(request.user, part, form.cleaned_data["conclusion"])
     except (ValidationError, PermissionDenied) as exc:
         _errors(request, exc)
     return redirect("reviews:dualcheck_list")
