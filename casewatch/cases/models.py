@@ -121,6 +121,9 @@ class Case(SourceMixin):
             models.Index(fields=["status"]),
             models.Index(fields=["matter"]),
             models.Index(fields=["handler"]),
+            # the cause filter lists the distinct cause names (a skip scan of this index, ~50 names)
+            # and filters cause_name IN (those containing the text): casewatch.cases.services
+            models.Index(fields=["cause_name"], name="cases_case_cause_name"),
         ]
 
     def __str__(self):
@@ -167,7 +170,13 @@ class Party(SourceMixin):
     class Meta:
         verbose_name = _("party")
         verbose_name_plural = _("parties")
-        indexes = [models.Index(fields=["id_number"]), models.Index(fields=["credit_code"])]
+        indexes = [
+            models.Index(fields=["id_number"]),
+            models.Index(fields=["credit_code"]),
+            # names of one or two characters are searched from their start (LIKE 'x%'), which a
+            # trigram index cannot serve; varchar_pattern_ops (PostgreSQL; ignored by SQLite) can
+            models.Index(fields=["name"], name="cases_party_name_prefix", opclasses=["varchar_pattern_ops"]),
+        ]
 
     def __str__(self):
         return self.name

@@ -58,6 +58,32 @@ def keyset_page(qs, cursor: str | None, size: int = PAGE_SIZE, walk_index: bool 
     return KeysetPage(rows, next_cursor, min(count, COUNT_CAP), count > COUNT_CAP)
 
 
+#: Distinct cause names by a skip scan of the cause_name index (one index probe per name, ~50
+#: at a million cases), then those containing the text, with the engine's own LIKE.
+_CAUSE_NAMES = """
+WITH RECURSIVE names(n) AS (
+    SELECT MIN(cause_name) FROM cases_case
+    UNION ALL
+    SELECT (SELECT MIN(c.cause_name) FROM cases_case c WHERE c.cause_name > names.n)
+    FROM names WHERE names.n IS NOT NULL
+)
+SELECT n FROM names WHERE n IS NOT NULL AND n LIKE %s ESCAPE '\\'
+"""
+
+
+def cause_names_containing(text: str) -> list[str]:
+    """The cause names in the registry that contain `text` (what ``cause_name LIKE '%text%'``
+    matches), so the cause filter is ``cause_name IN (…)``, served by the cause_name index,
+    instead of a scan of every case (382 ms at a million cases; no index serves '%…%' and the
+    page's two-character search is too short for a trigram one)."""
+    from django.db import connection
+
+    pattern = "%" + connection.ops.prep_for_like_query(text) + "%"
+    with connection.cursor() as cur:
+        cur.execute(_CAUSE_NAMES, [pattern])
+        return [row[0] for row in cur.fetchall()]
+
+
 @dataclass
 class TimelineEntry:
     when: dt.datetime
