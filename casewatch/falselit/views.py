@@ -3,7 +3,6 @@ risk panel, statistics, evidence package export (DOCX, XLSX). Scoped; out of sco
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 
 from django.contrib import messages
@@ -17,10 +16,9 @@ from casewatch.analytics.falselit.config import INDICATORS
 from casewatch.core import audit
 from casewatch.core.choices import Action, AuditAction
 from casewatch.core.exports import xlsx_response
-from casewatch.core.models import Unit
 from casewatch.core.permissions import user_can
 from casewatch.core.services import get_scoped_or_404
-from casewatch.falselit import services
+from casewatch.falselit import forms, services
 from casewatch.falselit.choices import Category, LeadOutcome, LeadStatus
 from casewatch.falselit.models import Lead
 
@@ -32,27 +30,32 @@ def _reveal(request) -> bool:
 @login_required
 def lead_list(request):
     qs = Lead.objects.restrict(request.user, Action.VIEW).select_related("unit__parent__parent")
+    filters = forms.LeadFilterForm(request.GET)
+    if filters.is_valid():
+        data = filters.cleaned_data
+        if data["status"]:
+            qs = qs.filter(status=data["status"])
+        if data["category"]:
+            qs = qs.filter(category=data["category"])
+        if data["min_score"]:
+            qs = qs.filter(score__gte=data["min_score"])
+        leads = qs[:500]
+    else:
+        # a wrong filter lists nothing and says why (never everything)
+        leads = Lead.objects.none()
     status, category = request.GET.get("status", ""), request.GET.get("category", "")
-    if status in LeadStatus.values:
-        qs = qs.filter(status=status)
-    if category in Category.values:
-        qs = qs.filter(category=category)
-    try:
-        min_score = float(request.GET.get("min_score") or 0)
-    except ValueError:
-        min_score = 0.0
-    if min_score:
-        qs = qs.filter(score__gte=min_score)
+    min_score = request.GET.get("min_score", "")
     return render(
         request,
         "falselit/lead_list.html",
         {
-            "leads": qs[:500],
+            "leads": leads,
+            "filter_errors": forms.error_text(filters) if filters.is_bound and not filters.is_valid() else [],
             "statuses": LeadStatus.choices,
             "categories": Category.choices,
             "status": status,
             "category": category,
-            "min_score": min_score or "",
+            "min_score": min_score,
         },
     )
 
@@ -68,6 +71,36 @@ def _hits(lead: Lead, reveal: bool) -> list[dict]:
     ]
 
 
+def _post_action(request, lead: Lead) -> None:
+    """One workflow step from the lead page, through its form: a missing or wrong field is
+    refused with a message naming it and no service is called (nothing is written)."""
+    form_class = forms.ACTIONS.get(request.POST.get("action", ""))
+    if form_class is None:
+        messages.error(request, _("Unknown action: choose triage, refer, outcome or supervision."))
+        return
+    form = form_class(request.POST)
+    if not form.is_valid():
+        for line in forms.error_text(form):
+            messages.error(request, line)
+        return
+    data = form.cleaned_data
+    try:
+        if form_class is forms.TriageForm:
+            services.triage(request.user, lead.pk, accept=data["accept"], note=data["note"])
+        elif form_class is forms.ReferForm:
+            services.refer(request.user, lead.pk, to_unit=data["to_unit"], note=data["note"])
+        elif form_class is forms.OutcomeForm:
+            services.record_outcome(request.user, lead.pk, outcome=data["outcome"], feedback=data["note"])
+        else:
+            services.list_for_supervision(
+                request.user, lead.pk, deadline=data["deadline"], instructions=data["note"]
+            )
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, "; ".join(getattr(exc, "messages", [str(exc)])))
+        return
+    messages.success(request, _("Saved."))
+
+
 @login_required
 def lead_detail(request, pk: int):
     lead = get_scoped_or_404(
@@ -77,43 +110,9 @@ def lead_detail(request, pk: int):
     if reveal:
         audit.record(AuditAction.REVEAL, lead, user=request.user, message="revealed lead graph")
     if request.method == "POST":
-        action = request.POST.get("action")
-        try:
-            if action == "triage":
-                services.triage(
-                    request.user,
-                    lead.pk,
-                    accept=request.POST.get("accept") == "1",
-                    note=request.POST.get("note", ""),
-                )
-            elif action == "refer":
-                services.refer(
-                    request.user,
-                    lead.pk,
-                    to_unit=request.POST.get("to_unit", ""),
-                    note=request.POST.get("note", ""),
-                )
-            elif action == "outcome":
-                services.record_outcome(
-                    request.user,
-                    lead.pk,
-                    outcome=request.POST.get("outcome", ""),
-                    feedback=request.POST.get("note", ""),
-                )
-            elif action == "supervise":
-                services.list_for_supervision(
-                    request.user,
-                    lead.pk,
-                    deadline=dt.date.fromisoformat(request.POST.get("deadline", "")),
-                    instructions=request.POST.get("note", ""),
-                )
-            messages.success(request, _("Saved."))
-        except (ValidationError, PermissionDenied, ValueError) as exc:
-            messages.error(request, "; ".join(getattr(exc, "messages", [str(exc)])))
-        except Http404:
-            raise
+        _post_action(request, lead)
         return redirect("falselit:lead_detail", pk=pk)
-    units = Unit.objects.filter(agency_kind__in=services.REFERRAL_AGENCIES, kind="agency").order_by("code")
+    units = forms.referral_units()
     return render(
         request,
         "falselit/lead_detail.html",
