@@ -15,6 +15,7 @@ from ninja.errors import HttpError
 
 from casewatch.core.choices import Action
 from casewatch.core.services import get_scoped_or_404
+from casewatch.reviews import evaluations as evaluation_service
 from casewatch.reviews import services
 from casewatch.reviews.models import Campaign, Selection
 
@@ -109,7 +110,7 @@ def campaign_selections(request, pk: int):
 def evaluations(request, pk: int):
     """The three evaluations: only the caller's own until all three are submitted."""
     selection = get_scoped_or_404(request.auth, Selection, Action.VIEW, pk=pk)
-    return services.visible_evaluations(request.auth, selection)
+    return evaluation_service.visible_evaluations(request.auth, selection)
 
 
 @router.get("/reviews/{pk}/", response=ReviewOut)

@@ -11,7 +11,7 @@ from django.db.models import Count, Sum
 from django.utils.translation import gettext as _
 
 from casewatch.cases.choices import label
-from casewatch.reviews import services
+from casewatch.reviews import evaluations
 from casewatch.reviews.choices import THREE_WAY, ReviewStatus
 from casewatch.reviews.models import ItemScore, PanelDecision, Review, Selection
 
@@ -23,7 +23,7 @@ def summary(user, campaign) -> dict:
     by_type: dict = defaultdict(Counter)
     grades: Counter = Counter()
     for sel in selections:
-        _score, grade = services.final_result(sel)
+        _score, grade = evaluations.final_result(sel)
         grade = grade or _("not yet graded")
         grades[grade] += 1
         by_unit[sel.case.unit.name][grade] += 1

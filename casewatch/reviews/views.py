@@ -19,8 +19,8 @@ from casewatch.core.masking import mask
 from casewatch.core.models import User
 from casewatch.core.permissions import user_can
 from casewatch.core.services import get_scoped_or_404
+from casewatch.reviews import casetags, evaluations, services
 from casewatch.reviews import rubrics as rubric_data
-from casewatch.reviews import services
 from casewatch.reviews.choices import THREE_WAY, ReviewKind, ReviewStatus
 from casewatch.reviews.forms import (
     AssignReviewerForm,
@@ -291,9 +291,9 @@ def selection_detail(request, pk):
     selection = get_scoped_or_404(
         request.user, Selection.objects.select_related("campaign", "case__unit"), Action.VIEW, pk=pk
     )
-    visible = services.visible_evaluations(request.user, selection)
+    visible = evaluations.visible_evaluations(request.user, selection)
     assigned = {r.kind: r for r in Review.objects.filter(selection=selection).select_related("reviewer")}
-    score, grade = services.final_result(selection)
+    score, grade = evaluations.final_result(selection)
     return render(
         request,
         "reviews/selection_detail.html",
@@ -301,7 +301,7 @@ def selection_detail(request, pk):
             "selection": selection,
             "case": selection.case,
             "evaluations": visible,
-            "blind": not services.evaluations_visible(request.user, selection),
+            "blind": not evaluations.evaluations_visible(request.user, selection),
             "three_way": [(k, assigned.get(k)) for k in THREE_WAY],
             "main": assigned.get(ReviewKind.REVIEW),
             "panels": selection.panels.select_related("petition", "decided_by"),
@@ -337,7 +337,7 @@ def selection_action(request, pk, action):
             petition = get_scoped_or_404(
                 request.user, Petition, Action.VIEW, pk=form.cleaned_data["petition"]
             )
-            services.open_petition_panel(request.user, selection, petition)
+            evaluations.open_petition_panel(request.user, selection, petition)
         else:
             raise ValidationError(_("Unknown action."))
     except (ValidationError, User.DoesNotExist) as exc:
@@ -354,7 +354,7 @@ def panel_decide(request, pk):
     try:
         if not form.is_valid():
             raise ValidationError(form_errors(form))
-        services.decide_panel(request.user, panel, **form.cleaned_data)
+        evaluations.decide_panel(request.user, panel, **form.cleaned_data)
     except ValidationError as exc:
         _errors(request, exc)
     return redirect("reviews:selection_detail", panel.selection_id)
@@ -427,7 +427,7 @@ def tag_list(request):
             if not form.is_valid():
                 raise ValidationError(form_errors(form))
             case = _case_by_number(request.user, form.cleaned_data["case_number"])
-            services.tag_case(request.user, case, form.cleaned_data["kind"], form.cleaned_data["note"])
+            casetags.tag_case(request.user, case, form.cleaned_data["kind"], form.cleaned_data["note"])
             return redirect("reviews:tag_list")
         except (ValidationError, PermissionDenied) as exc:
             _errors(request, exc)
@@ -443,7 +443,7 @@ def tag_detail(request, pk):
         try:
             if not form.is_valid():
                 raise ValidationError(form_errors(form))
-            services.tag_trail(request.user, tag, form.cleaned_data["action"], form.cleaned_data["note"])
+            casetags.tag_trail(request.user, tag, form.cleaned_data["action"], form.cleaned_data["note"])
         except (ValidationError, PermissionDenied) as exc:
             _errors(request, exc)
         return redirect("reviews:tag_detail", tag.pk)
@@ -463,7 +463,7 @@ def dualcheck_list(request):
                 raise ValidationError(form_errors(form))
             d = form.cleaned_data
             case = _case_by_number(request.user, d["case_number"])
-            services.open_dual_check(
+            casetags.open_dual_check(
                 request.user, case, d["clue_source"], d["handling_reviewer"], d["discipline_reviewer"]
             )
             return redirect("reviews:dualcheck_list")
@@ -484,7 +484,7 @@ def dualcheck_conclude(request, pk):
     try:
         if not form.is_valid():
             raise ValidationError(form_errors(form))
-        services.conclude_part(request.user, part, form.cleaned_data["conclusion"])
+        casetags.conclude_part(request.user, part, form.cleaned_data["conclusion"])
     except (ValidationError, PermissionDenied) as exc:
         _errors(request, exc)
     return redirect("reviews:dualcheck_list")

@@ -12,7 +12,7 @@ from casewatch.core.choices import Action
 from casewatch.core.exports import xlsx_response
 from casewatch.core.permissions import user_can
 from casewatch.core.services import get_scoped_or_404, record_export
-from casewatch.reviews import reports, services
+from casewatch.reviews import evaluations, reports, services
 from casewatch.reviews.models import Campaign, Review, Selection
 
 CONTENT_TYPES = {
@@ -61,7 +61,7 @@ def export(request, pk):
 
     def rows():
         for sel in selections:
-            score, grade = services.final_result(sel)
+            score, grade = evaluations.final_result(sel)
             main = reviews.get(sel.pk, {}).get("review")
             yield [
                 sel.case.case_number,

@@ -10,7 +10,7 @@ from django.utils import translation
 
 from casewatch.core.models import AuditLog
 from casewatch.core.testing import message_in_both as _both
-from casewatch.reviews import services
+from casewatch.reviews import casetags, evaluations, services
 from casewatch.reviews.choices import DualCheckTrack
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +43,9 @@ def test_campaign_messages_written_by_the_services(world, make_campaign):
 
 
 def test_review_panel_and_dual_check_formats():
-    src = (Path(services.__file__)).read_text(encoding="utf-8")
+    src = "".join(  # the review workflows write them (split over these modules)
+        Path(m.__file__).read_text(encoding="utf-8") for m in (services, evaluations, casetags)
+    )
     for written in (
         'f"review submitted: {score} {review.grade}"',
         'f"petition outcome from review panel #{panel.pk}"',

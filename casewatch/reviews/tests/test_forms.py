@@ -19,7 +19,7 @@ from casewatch.cases.models import Petition
 from casewatch.core.choices import AuditAction
 from casewatch.core.models import AuditLog
 from casewatch.problems.models import Problem
-from casewatch.reviews import services
+from casewatch.reviews import casetags, evaluations, services
 from casewatch.reviews.models import (
     CaseTag,
     DualCheck,
@@ -154,7 +154,7 @@ def test_reassign_problem_and_petition_panel(client, world, review):
 def test_panel_decision(client, world, reviewing):
     sel = reviewing.selections.get(case=world.petition_case)
     sup = world.user("city_supervisor")
-    panel = services.open_petition_panel(sup, sel, world.petition)
+    panel = evaluations.open_petition_panel(sup, sel, world.petition)
     url = reverse("reviews:panel_decide", args=[panel.pk])
     same = Unchanged(PanelDecision, Petition)
     zh, en = post_in_both(client, sup, url, {"grade": "合格", "score": "150", "reasoning": ""})
@@ -186,8 +186,8 @@ def test_rubric_import(client, world):
 def test_tags_and_dual_checks(client, world):
     sup = world.user("city_supervisor")
     case = world.court_cases[30]
-    tag = services.tag_case(sup, case, "mass", "群体性纠纷")
-    check = services.open_dual_check(
+    tag = casetags.tag_case(sup, case, "mass", "群体性纠纷")
+    check = casetags.open_dual_check(
         sup, world.court_cases[1], "信访举报", world.user("rev_a"), world.user("rev_b")
     )
     same = Unchanged(CaseTag, TagEntry, DualCheck, DualCheckPart)
@@ -234,4 +234,4 @@ def test_tags_and_dual_checks(client, world):
     )
     same.check()
     with pytest.raises(services.ValidationError):  # the service refuses an unknown step too
-        services.tag_trail(sup, tag, "bogus", "x")
+        casetags.tag_trail(sup, tag, "bogus", "x")

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from casewatch.core.choices import AuditAction
 from casewatch.core.models import AuditLog
-from casewatch.reviews import services
+from casewatch.reviews import casetags, evaluations, guards, sampling, services
 from casewatch.reviews.choices import ConflictLevel, PanelTrigger, ReviewKind
 from casewatch.reviews.models import PanelDecision, Rubric, RubricItem, Selection
 
@@ -39,7 +39,7 @@ def test_draw_is_reproducible_from_the_seed_and_frozen(world, make_campaign):
     log = AuditLog.objects.filter(action=AuditAction.TRANSITION, object_id=str(campaign.pk)).first()
     assert log.after["seed"] == "seed-1" and sorted(log.after["selected_case_ids"]) == sorted(first)
     # anyone can recompute the frozen list from the audited seed
-    again = services.draw_sample(campaign, log.after["seed"])
+    again = sampling.draw_sample(campaign, log.after["seed"])
     assert sorted(again["selection"]) == sorted(first)
     assert again["fingerprint"] == log.after["fingerprint"]
     with pytest.raises(ValidationError):
@@ -243,12 +243,12 @@ def test_blind_until_all_submitted_and_disagreement_opens_a_panel(world, reviewi
     _score(world, evals[ReviewKind.SELF], 0)
     _score(world, evals[ReviewKind.QUALITY], 6)
     expert = world.user("rev_a")
-    seen = services.visible_evaluations(expert, sel)
+    seen = evaluations.visible_evaluations(expert, sel)
     assert [r.kind for r in seen] == [ReviewKind.EXPERT]
-    assert [r.kind for r in services.visible_evaluations(world.user("city_supervisor"), sel)] == []
+    assert [r.kind for r in evaluations.visible_evaluations(world.user("city_supervisor"), sel)] == []
     assert not PanelDecision.objects.filter(selection=sel).exists()
     _score(world, evals[ReviewKind.EXPERT], 6)  # 100 / 94 / 94: grades 优秀 all, gap 6 < 10
-    assert len(services.visible_evaluations(expert, sel)) == 3
+    assert len(evaluations.visible_evaluations(expert, sel)) == 3
     assert not PanelDecision.objects.filter(selection=sel).exists()
 
 
@@ -278,21 +278,21 @@ def test_score_gap_over_threshold_opens_a_panel_and_decision_is_recorded(world, 
     assert panel.trigger == PanelTrigger.DISAGREEMENT and panel.detail["gap"] == "6.00"
     sup = world.user("city_supervisor")
     with pytest.raises(ValidationError):
-        services.decide_panel(sup, panel, grade="优秀", score=Decimal("94"), reasoning="")
-    services.decide_panel(sup, panel, grade="优秀", score=Decimal("94"), reasoning="合议认定")
+        evaluations.decide_panel(sup, panel, grade="优秀", score=Decimal("94"), reasoning="")
+    evaluations.decide_panel(sup, panel, grade="优秀", score=Decimal("94"), reasoning="合议认定")
     sel.refresh_from_db()
-    assert services.final_result(sel) == (Decimal("94"), "优秀")
+    assert evaluations.final_result(sel) == (Decimal("94"), "优秀")
 
 
 def test_petition_panel_records_the_petition_outcome(world, reviewing):
     sup = world.user("city_supervisor")
     sel = reviewing.selections.get(case=world.petition_case)
-    panel = services.open_petition_panel(sup, sel, world.petition)
+    panel = evaluations.open_petition_panel(sup, sel, world.petition)
     with pytest.raises(ValidationError):
-        services.decide_panel(
+        evaluations.decide_panel(
             sup, panel, grade="合格", score=Decimal("80"), reasoning="维持", petition_outcome=""
         )
-    services.decide_panel(
+    evaluations.decide_panel(
         sup, panel, grade="合格", score=Decimal("80"), reasoning="维持", petition_outcome="settled"
     )
     world.petition.refresh_from_db()
@@ -305,29 +305,29 @@ def test_petition_panel_records_the_petition_outcome(world, reviewing):
 def test_four_types_tag_trail_and_sampling(world, make_campaign):
     sup = world.user("city_supervisor")
     case = world.court_cases[30]
-    tag = services.tag_case(sup, case, "mass", "群体性纠纷")
-    services.tag_trail(sup, tag, "progress_report", "院庭长要求报告进展")
+    tag = casetags.tag_case(sup, case, "mass", "群体性纠纷")
+    casetags.tag_trail(sup, tag, "progress_report", "院庭长要求报告进展")
     assert list(tag.trail.values_list("action", flat=True)) == ["tagged", "progress_report"]
     campaign = make_campaign(sample_rate=Decimal("0"))
     services.run_draw(sup, campaign, "t")
     assert _selection(campaign)[case.pk] == ["four_types"]
-    services.tag_trail(sup, tag, "removed", "监管结束")
+    casetags.tag_trail(sup, tag, "removed", "监管结束")
     tag.refresh_from_db()
     assert tag.removed_at is not None
 
 
 def test_dual_check_two_tracks(world):
     sup = world.user("city_supervisor")
-    check = services.open_dual_check(
+    check = casetags.open_dual_check(
         sup, world.court_cases[0], "信访举报", world.user("rev_a"), world.user("rev_b")
     )
     handling, discipline = check.parts.order_by("track")
     assert {handling.track, discipline.track} == {"handling", "discipline"}
     with pytest.raises(PermissionDenied):
-        services.conclude_part(world.user("rev_a"), check.parts.get(reviewer__username="rev_b"), "x")
-    services.conclude_part(world.user("rev_a"), check.parts.get(reviewer__username="rev_a"), "存在消极执行")
+        casetags.conclude_part(world.user("rev_a"), check.parts.get(reviewer__username="rev_b"), "x")
+    casetags.conclude_part(world.user("rev_a"), check.parts.get(reviewer__username="rev_a"), "存在消极执行")
     with pytest.raises(ValidationError):
-        services.open_dual_check(sup, world.court_cases[0], "x", world.user("rev_a"), world.user("rev_a"))
+        casetags.open_dual_check(sup, world.court_cases[0], "x", world.user("rev_a"), world.user("rev_a"))
 
 
 def test_campaign_status_is_checked_inside_the_transaction(world, make_campaign, monkeypatch):
@@ -355,6 +355,6 @@ def test_campaign_status_is_checked_inside_the_transaction(world, make_campaign,
 
 def _status_message(campaign, verb):
     try:
-        services._status(campaign, (), verb)
+        guards.check_status(campaign, (), verb)
     except ValidationError as exc:
         return exc.messages[0]
