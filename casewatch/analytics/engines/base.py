@@ -176,6 +176,10 @@ class Engine(ABC):
     def _count(self, table: str) -> int:
         """Rows of an exposed table."""
 
+    def _prepare(self, rules: tuple[Rule, ...]) -> None:
+        """Work shared by the rules of a run, done once after ``_expose`` (default: none)."""
+        return None
+
     # --- the run -----------------------------------------------------------------------------
 
     def expose(self, as_of, case_keys: Iterable | None = None) -> Engine:
@@ -214,6 +218,7 @@ class Engine(ABC):
         self._expose(as_of, scope)
         needed = sorted({table for rule in rules for table in rule.tables})
         summary.table_rows = {table: self._count(table) for table in needed}
+        self._prepare(rules)
 
         parts = []
         for rule in rules:

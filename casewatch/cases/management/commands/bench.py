@@ -445,6 +445,12 @@ SUBCOMMANDS = {
         "handler",
         "the warm analytics store on a Parquet lake: build, 1% delta sync, catalogue and deadlines beside a floor",
     ),
+    "catalogue": _lazy(
+        "casewatch.analytics.bench_catalogue",
+        "arguments",
+        "handler",
+        "the screening catalogue on a warm store: rules' own SQL and the fused event pass, full and 1%, beside a floor",
+    ),
     "serve": _lazy(
         "casewatch.core.bench_serve",
         "serve_arguments",
