@@ -15,15 +15,11 @@ from casewatch.core import jobs
 @jobs.register("scheduler.falselit_scan")
 def falselit_scan(job):
     """Score the registry's civil cases for false-litigation risk and store new leads."""
-    from casewatch.analytics.falselit import Config, run
-    from casewatch.cases import warehouse
+    from casewatch.analytics.falselit import Config
     from casewatch.falselit import services
 
-    job.set_progress(10, "snapshot")
-    warehouse.ensure_fresh()
-    data = warehouse.tables(["cases", "parties", "case_parties", "events"])
-    job.set_progress(40, "scoring")
-    result = run(data, Config.from_dict(getattr(settings, "FALSELIT_CONFIG", None)))
+    job.set_progress(10, "scoring")
+    result = services.run_scan(Config.from_dict(getattr(settings, "FALSELIT_CONFIG", None)))
     scan = services.load_scan(result, source="registry")
     job.write_log(f"cases with indicators: {result.cases.num_rows}; new leads: {scan.n_leads}")
     return {"cases": result.cases.num_rows, "new_leads": scan.n_leads}

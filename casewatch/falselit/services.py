@@ -100,6 +100,23 @@ def _match_existing(clusters: list[dict]) -> dict[str, Lead]:
     return out
 
 
+def run_scan(cfg=None):
+    """Run the pipeline on the registry: on the warm analytics store attached read-only when there
+    is one (synced first; nothing copied to Arrow), else on a snapshot of the registry."""
+    from casewatch.analytics.falselit import run
+    from casewatch.analytics.falselit.pipeline import TABLES
+    from casewatch.analytics.store import StoreError
+    from casewatch.cases import warehouse
+
+    warehouse.ensure_fresh()
+    if warehouse.available():
+        try:
+            return run(warehouse.path(), cfg)
+        except StoreError:
+            pass  # replaced by a store of another schema meanwhile: read the registry instead
+    return run(warehouse.tables(list(TABLES)), cfg)
+
+
 def load_scan(result, *, source: str = "", user=None) -> ScanRun:
     """Store the lead clusters of a pipeline ``Result`` as leads.
 

@@ -1,5 +1,6 @@
 """``casewatch falselit-scan [--source DIR]``: run the false-litigation pipeline on the registry
-(bulk snapshot) or a Parquet lake and store the lead clusters as leads."""
+(the warm analytics store, else a bulk snapshot) or a Parquet lake and store the lead clusters as
+leads."""
 
 from django.core.management.base import BaseCommand
 
@@ -17,14 +18,7 @@ class Command(BaseCommand):
         from django.conf import settings
 
         cfg = Config.from_dict(getattr(settings, "FALSELIT_CONFIG", None))
-        if source:
-            data = source
-        else:
-            from casewatch.cases import warehouse
-
-            warehouse.ensure_fresh()
-            data = warehouse.tables(["cases", "parties", "case_parties", "events"])
-        result = run(data, cfg)
+        result = run(source, cfg) if source else services.run_scan(cfg)
         scan = services.load_scan(result, source=source or "registry")
         self.stdout.write(
             f"cases with indicators: {result.cases.num_rows}; new leads: {scan.n_leads}; "
