@@ -21,6 +21,7 @@ from pathlib import Path
 
 from django.db import connection
 
+from casewatch.cases.importing.load import backend_cpu
 from casewatch.cases.importing.tables import IMPORT_ORDER, spec
 
 
@@ -41,8 +42,12 @@ def floors(tables: list[str], write) -> dict[str, float]:
         return {}
     connection.ensure_connection()
     raw = connection.connection
-    totals = {"rows": 0, "indexed": 0.0, "bare": 0.0}
-    write(f"\n  {'floor: table':24} {'rows':>10} {'indexed s':>10} {'bare s':>8}")
+    with raw.cursor() as cur:
+        cur.execute("SELECT pg_backend_pid()")
+        pid = cur.fetchone()[0]
+    raw.commit()
+    totals = {"rows": 0, "indexed": 0.0, "bare": 0.0, "indexed_cpu": 0.0, "bare_cpu": 0.0}
+    write(f"\n  {'floor: table':24} {'rows':>10} {'indexed s':>10} {'bare s':>8} {'server CPU s':>13}")
     with tempfile.TemporaryDirectory(prefix="cw-floor-") as tmp:
         for table in tables:
             dump = Path(tmp) / f"{table}.copy"
@@ -60,13 +65,15 @@ def floors(tables: list[str], write) -> dict[str, float]:
                     cur.execute(f'DROP TABLE IF EXISTS "{scratch}"')
                     cur.execute(f'CREATE TABLE "{scratch}" (LIKE "{table}" {like})')
                 raw.commit()
-                t = time.perf_counter()
+                t, cpu = time.perf_counter(), backend_cpu(pid)
                 with raw.cursor() as cur, dump.open("rb") as src:
                     with cur.copy(f'COPY "{scratch}" FROM STDIN') as copy:
                         while block := src.read(1 << 20):
                             copy.write(block)
                 raw.commit()
                 seconds[kind] = time.perf_counter() - t
+                if cpu is not None:
+                    seconds[kind + "_cpu"] = backend_cpu(pid) - cpu
                 with raw.cursor() as cur:
                     cur.execute(f'DROP TABLE "{scratch}"')
                 raw.commit()
@@ -74,7 +81,12 @@ def floors(tables: list[str], write) -> dict[str, float]:
             totals["rows"] += rows
             totals["indexed"] += seconds["indexed"]
             totals["bare"] += seconds["bare"]
-            write(f"  {table:24} {rows:>10,} {seconds['indexed']:>10.1f} {seconds['bare']:>8.1f}")
+            cpu = ""
+            if "indexed_cpu" in seconds:
+                totals["indexed_cpu"] += seconds["indexed_cpu"]
+                totals["bare_cpu"] += seconds["bare_cpu"]
+                cpu = f" {seconds['indexed_cpu']:>6.1f} {seconds['bare_cpu']:>6.1f}"
+            write(f"  {table:24} {rows:>10,} {seconds['indexed']:>10.1f} {seconds['bare']:>8.1f}{cpu}")
     return totals
 
 
@@ -88,4 +100,9 @@ def side_by_side(write, label: str, rows: int, seconds: float, rss: int | None, 
             write(
                 f"  COPY into {kind:7} tables: {floor['rows']:,} rows in {s:.1f} s = "
                 f"{floor['rows'] / s:,.0f} rows/s → import is {seconds / s:.2f}× this floor"
+            )
+        if floor.get("indexed_cpu"):
+            write(
+                f"  server CPU of the floors: indexed {floor['indexed_cpu']:.1f} s, bare {floor['bare_cpu']:.1f} s "
+                "(the import's own: 'cpu server' and 'cpu here' in its stages above)"
             )

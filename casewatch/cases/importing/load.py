@@ -22,10 +22,10 @@ import io
 import logging
 import time
 from collections.abc import Sequence
+from pathlib import Path
 
 import polars as pl
-from django.db import DatabaseError, IntegrityError, transaction
-from django.db import connection as default_connection
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, IntegrityError, connections, transaction
 from django.utils import timezone
 
 from casewatch.cases.importing.tables import TableSpec
@@ -34,6 +34,7 @@ SQLITE_BATCH = 20_000
 COPY_CHUNK = 100_000
 AUDIT_SAMPLE = 100
 NEW_CHUNK = 250_000  # rows of a table turned into final rows and copied at a time
+WHOLE_TABLE = 0.3  # ids of more than this share of a table's rows: read the table whole
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +47,8 @@ class Database:
     """The raw DB-API connection behind Django's, with bulk helpers for both engines."""
 
     def __init__(self, connection=None):
-        self.django = connection or default_connection
+        # the wrapper itself, not the per-thread proxy: the checks use it from a worker thread
+        self.django = connection or connections[DEFAULT_DB_ALIAS]
         self.vendor = self.django.vendor
         if self.vendor not in ("postgresql", "sqlite"):
             raise NotImplementedError(f"bulk import supports PostgreSQL and SQLite, not {self.vendor}")
@@ -143,6 +145,14 @@ class Database:
         if not self.pg:
             self.execute("PRAGMA cache_size = -131072")
 
+    def server_cpu(self) -> float | None:
+        """CPU seconds (user + system) of this session's PostgreSQL backend so far, when the
+        server runs on this host (read from /proc); None elsewhere. A benchmark figure: on a shared
+        machine wall time is noisy, the CPU the server spent on the import is not."""
+        if not self.pg:
+            return None
+        return backend_cpu(self.execute("SELECT pg_backend_pid()").fetchone()[0])
+
     def analyze(self, name: str) -> None:
         if self.pg:
             self.execute(f"ANALYZE {_q(name)}")
@@ -237,17 +247,31 @@ class Database:
             cache = pl.DataFrame(schema={**{c: pl.String for c in ref_cols}, "id": pl.Int64})
         need = keys.join(cache.select(ref_cols), on=list(ref_cols), how="anti") if cache.height else keys
         if need.height:
-            tmp = self._keys_table([(c, "text") for c in ref_cols], need)
-            on = " AND ".join(f"t.{_q(c)} = k.{_q(c)}" for c in ref_cols)
             cols = ", ".join(f"t.{_q(c)}" for c in ref_cols)
-            found = self.copy_out(
-                f"SELECT {cols}, t.id FROM {_q(db_table)} t JOIN {_q(tmp)} k ON {on}",  # noqa: S608
-                schema={**{c: pl.String for c in ref_cols}, "id": pl.Int64},
-            )
-            self.drop_temp(tmp)
+            schema = {**{c: pl.String for c in ref_cols}, "id": pl.Int64}
+            if need.height >= WHOLE_TABLE * self._estimated_rows(db_table):
+                # most of the table (a first import): read it whole, no key table to fill and join
+                found = self.copy_out(f"SELECT {cols}, t.id FROM {_q(db_table)} t", schema=schema)  # noqa: S608
+                found = found.join(need, on=list(ref_cols), how="semi")
+            else:
+                tmp = self._keys_table([(c, "text") for c in ref_cols], need)
+                on = " AND ".join(f"t.{_q(c)} = k.{_q(c)}" for c in ref_cols)
+                found = self.copy_out(
+                    f"SELECT {cols}, t.id FROM {_q(db_table)} t JOIN {_q(tmp)} k ON {on}",  # noqa: S608
+                    schema=schema,
+                )
+                self.drop_temp(tmp)
             cache = pl.concat([cache, found], how="vertical")
             self._ids[ref_table] = cache
         return cache
+
+    def _estimated_rows(self, db_table: str) -> float:
+        """The planner's row count of a table (PostgreSQL, after ANALYZE); infinity elsewhere or
+        when unknown, so the key-table path is taken."""
+        if not self.pg:
+            return float("inf")
+        row = self.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [db_table]).fetchone()
+        return float(row[0]) if row and row[0] and row[0] > 0 else float("inf")
 
     def existing(self, spec: TableSpec, keys: pl.DataFrame) -> pl.DataFrame:
         """The natural keys (database columns of ``spec.conflict``) among `keys` already stored."""
@@ -656,6 +680,17 @@ class Database:
     @staticmethod
     def _display_key(spec: TableSpec, stage_cols: list[str]) -> list[str]:
         return [c for c in spec.schema.key if c in stage_cols]
+
+
+def backend_cpu(pid: int) -> float | None:
+    """User + system CPU seconds of process `pid` (a PostgreSQL backend on this host), or None."""
+    import os
+
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _prefetch(items):

@@ -13,8 +13,10 @@ field empty. That holds under ``skip_invalid`` too: the file's rows are not load
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,7 +28,7 @@ from django.db import transaction
 from casewatch.analytics.schema import TABLES
 from casewatch.cases.importing import issues, judgments, readers, validate
 from casewatch.cases.importing.coerce import coerce
-from casewatch.cases.importing.load import Database
+from casewatch.cases.importing.load import Database, _prefetch
 from casewatch.cases.importing.tables import IMPORT_ORDER, header_lookup, normalise_header, spec
 
 log = logging.getLogger(__name__)
@@ -386,7 +388,7 @@ def run_import(
     options = options or Options()
     progress = progress or _no_progress
     result = Result(status="rejected")
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), time.process_time()
     progress(2, "reading files")
     units = _units_frame()
     bundle = judgments.prepare(paths, units, options.workers)
@@ -398,44 +400,59 @@ def run_import(
     finally:
         bundle.cleanup()
     result.timings["total"] = time.perf_counter() - t0
+    result.timings["cpu here"] = time.process_time() - cpu0  # this process, all its threads
     progress(100, result.status)
     return result
 
 
 def _run(found, bundle, units, options, progress, audit_target, user, result) -> None:
-    """Check and load the sources found (tables and judgment documents)."""
+    """Check and load the sources found (tables and judgment documents).
+
+    PostgreSQL: table *n+1* is read and checked in a worker thread while table *n* is written, so
+    validation costs no wall time beside the load. The transaction opens before the first table
+    is written; a later table with errors (all or nothing) rolls back what was written already.
+    Database lookups of the checks wait for the write in progress (one connection, one lock).
+    SQLite (one writer; progress only visible at COMMIT while the transaction is open) checks
+    every table first, then writes them in one transaction, as before.
+    """
     db = Database()
-    ctx = validate.Context(units=units, scope_path=options.scope_path, db=db)
-    valid_keys: dict[str, pl.DataFrame] = {}
-    rejected_keys: dict[str, pl.DataFrame] = {}
-    table_problems: list[pl.DataFrame] = []
-    spilled: dict[str, Path] = {}
-    with tempfile.TemporaryDirectory(prefix="cw-import-") as spill:
-        tables = [t for t in IMPORT_ORDER if t in found.by_table]
-        drops: dict[str, pl.Series] = {}
-        for n, table in enumerate(tables):
-            progress(5 + 45 * n / len(tables), f"reading and checking {table}")
-            t = time.perf_counter()
-            read = read_table(table, found, options)
-            result.timings["read"] = result.timings.get("read", 0) + time.perf_counter() - t
-            if read is None:
-                continue
-            t = time.perf_counter()
-            frame, rows = read
-            checked = check_table(
-                table, frame, rows, ctx, valid_keys, rejected_keys, Path(spill), found.starts
-            )
-            del frame
-            table_problems += checked.problems
-            if checked.keys is not None:
-                valid_keys[table], rejected_keys[table] = checked.keys, checked.rejected_keys
-            drops[table] = checked.drop
-            result.counts[table] = {"read": rows, "valid": checked.valid, "rejected": checked.rejected}
-            spilled[table] = Path(spill) / f"{table}-*.arrow"
-            result.timings["validate"] = result.timings.get("validate", 0) + time.perf_counter() - t
+    server0 = db.server_cpu()
+    lock = threading.Lock()
+    ctx = validate.Context(units=units, scope_path=options.scope_path, db=_Locked(db, lock))
+    tables = [t for t in IMPORT_ORDER if t in found.by_table]
+    specs = {t: spec(t) for t in tables}  # built here: Django model metadata, off the worker thread
+    state = _CheckState()
+    loading = not options.dry_run
+    overlap = loading and db.pg
+    with tempfile.TemporaryDirectory(prefix="cw-import-") as spill, contextlib.ExitStack() as stack:
+        checks = (
+            (n, table, _check_one(table, found, options, ctx, state, Path(spill), result))
+            for n, table in enumerate(tables)
+        )
+        loader = _Loader(db, lock, specs, state, ctx.untouched, result, stack, progress)
+        if overlap:
+            # progress from this thread only (the jobs-page connection belongs to it)
+            if tables:
+                progress(5, f"reading and checking {tables[0]}")
+            checks = _prefetch(checks)
+        else:
+            checks = list(_announced(tables, checks, progress))
+            last_errors = bool(checks) and checks[-1][2]  # every table is checked before any write
+            checks = [(n, table, last_errors) for n, table, _e in checks]
+        each = iter(checks)
+        try:
+            for n, table, errors_so_far in each:
+                nxt = tables[n + 1] if overlap and n + 1 < len(tables) else None
+                if loading and table in state.spilled and not (errors_so_far and not options.skip_invalid):
+                    at = 5 + 90 * (n + 0.5) / len(tables) if overlap else 55 + 40 * n / len(tables)
+                    loader.write(table, at, nxt)
+                if nxt is not None:
+                    progress(5 + 90 * (n + 1) / len(tables), f"reading and checking {nxt}")
+        finally:  # the worker's check done before anything is rolled back
+            getattr(each, "close", lambda: None)()
         result.files = found.files
 
-        all_problems = issues.concat(found.problems + table_problems)
+        all_problems = issues.concat(found.problems + state.problems)
         all_problems = all_problems.unique(
             subset=["__rid", "file", "sheet", "column", "field", "code"], keep="first", maintain_order=True
         )
@@ -450,48 +467,139 @@ def _run(found, bundle, units, options, progress, audit_target, user, result) ->
         elif options.dry_run:
             result.status = "validated"
         else:
+            loader.open()  # (opened already unless nothing was loadable)
+            progress(95, "checking references of the rows written")
+            result.timings["references"] = db.end_load()
+            result.status = "partial" if has_errors else "imported"
+            if bundle.provenance:
+                result.counts.setdefault("judgments", {})["documents"] = judgments.store(
+                    bundle, state.valid_keys.get("cases"), db
+                )
+            if audit_target is not None or user is not None:
+                _audit(result, audit_target, user)
+            progress(97, "committing")
+        if loader.opened and not result.written:
+            transaction.set_rollback(True)  # a later table was rejected: nothing of this import stays
+            for table in tables:  # nothing was written after all
+                for key in ("created", "updated", "unchanged", "seconds"):
+                    result.counts.get(table, {}).pop(key, None)
+        if loader.opened:
             t2 = time.perf_counter()
-            db.tune()
-            with transaction.atomic():
-                if db.pg:
-                    db.execute("SET LOCAL work_mem = '256MB'")
-                loadable = [t for t in IMPORT_ORDER if t in spilled]
-                db.begin_load([spec(t).db_table for t in loadable])
-                weight = {t: max(result.counts[t]["valid"], 1) for t in loadable}
-                done, whole = 0, sum(weight.values())
-                for table in loadable:
-                    progress(55 + 40 * done / whole, f"writing {table} ({weight[table]:,} rows)")
-                    done += weight[table]
-                    frame = pl.scan_ipc(spilled[table])
-                    everything = result.counts[table]["valid"]
-                    if len(drops.get(table, ())):  # duplicates, found after their slice was spilled
-                        frame = frame.filter(~pl.col("__rid").is_in(drops[table].implode()))
-                    if table in ctx.untouched:  # shared rows of other units: valid, not ours to change
-                        frame = frame.filter(~pl.col("__rid").is_in(ctx.untouched[table].implode()))
-                    names = frame.collect_schema().names()
-                    src = pl.col("source") if "source" in names else pl.lit(None, dtype=pl.String)
-                    frame = frame.with_columns(
-                        pl.coalesce(src, pl.col("__file")).str.slice(0, 200).alias("source")
-                    )
-                    counts = db.upsert(spec(table), frame)
-                    del frame
-                    counts["unchanged"] += everything - counts["rows"]
-                    result.changes[table] = counts.pop("changes")
-                    counts.pop("rows")
-                    result.counts[table].update(counts)
-                progress(95, "checking references of the rows written")
-                result.timings["references"] = db.end_load()
-                result.status = "partial" if has_errors else "imported"
-                if bundle.provenance:
-                    result.counts.setdefault("judgments", {})["documents"] = judgments.store(
-                        bundle, valid_keys.get("cases"), db
-                    )
-                if audit_target is not None or user is not None:
-                    _audit(result, audit_target, user)
-                progress(97, "committing")
-            result.timings["load"] = time.perf_counter() - t2
+            stack.close()  # COMMIT (or the rollback)
+            result.timings["commit"] = time.perf_counter() - t2
+            result.timings["load"] = loader.seconds + result.timings["commit"]
     if not result.written and (audit_target is not None or user is not None):
         _audit(result, audit_target, user)
+    if server0 is not None:
+        result.timings["cpu server"] = db.server_cpu() - server0  # the PostgreSQL backend (same host)
+
+
+def _announced(tables, checks, progress):
+    """The checks one after the other, each announced before it runs (the sequential path)."""
+    iterator = iter(checks)
+    for n, table in enumerate(tables):
+        progress(5 + 45 * n / len(tables), f"reading and checking {table}")
+        yield next(iterator)
+
+
+@dataclass
+class _CheckState:
+    """What the checks of earlier tables leave for later ones and for the load."""
+
+    valid_keys: dict[str, pl.DataFrame] = field(default_factory=dict)
+    rejected_keys: dict[str, pl.DataFrame] = field(default_factory=dict)
+    problems: list[pl.DataFrame] = field(default_factory=list)
+    spilled: dict[str, Path] = field(default_factory=dict)
+    drops: dict[str, pl.Series] = field(default_factory=dict)
+
+
+def _check_one(table, found, options, ctx, state: _CheckState, spill: Path, result: Result) -> bool:
+    """Read and check one table, spill its valid rows; True when an error was found so far
+    (in this table or an earlier one, or in a file)."""
+    t = time.perf_counter()
+    read = read_table(table, found, options)
+    result.timings["read"] = result.timings.get("read", 0) + time.perf_counter() - t
+    if read is not None:
+        t = time.perf_counter()
+        frame, rows = read
+        checked = check_table(
+            table, frame, rows, ctx, state.valid_keys, state.rejected_keys, spill, found.starts
+        )
+        del frame
+        state.problems += checked.problems
+        if checked.keys is not None:
+            state.valid_keys[table], state.rejected_keys[table] = checked.keys, checked.rejected_keys
+        state.drops[table] = checked.drop
+        result.counts[table] = {"read": rows, "valid": checked.valid, "rejected": checked.rejected}
+        state.spilled[table] = spill / f"{table}-*.arrow"
+        result.timings["validate"] = result.timings.get("validate", 0) + time.perf_counter() - t
+    return issues.errors(issues.concat(list(found.problems) + list(state.problems))).height > 0
+
+
+class _Locked:
+    """The database as the checks see it: each lookup waits for the write in progress, since the
+    checks (worker thread) and the load (main thread) share the import's one connection."""
+
+    def __init__(self, db: Database, lock: threading.Lock):
+        self._db, self._lock = db, lock
+
+    def lookup(self, *args, **kwargs):
+        with self._lock:
+            return self._db.lookup(*args, **kwargs)
+
+    def keys_query(self, *args, **kwargs):
+        with self._lock:
+            return self._db.keys_query(*args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self._db, name)
+
+
+class _Loader:
+    """Writes checked tables inside the import's one transaction, opened at the first write."""
+
+    def __init__(self, db, lock, specs, state, untouched, result, stack, progress):
+        self.db, self.lock, self.specs, self.state = db, lock, specs, state
+        self.untouched, self.result, self.stack, self.progress = untouched, result, stack, progress
+        self.opened = False
+        self.seconds = 0.0
+
+    def open(self) -> None:
+        if self.opened:
+            return
+        t = time.perf_counter()
+        with self.lock:
+            self.db.tune()
+            self.stack.enter_context(transaction.atomic())
+            self.opened = True
+            if self.db.pg:
+                self.db.execute("SET LOCAL work_mem = '256MB'")
+            self.db.begin_load([s.db_table for s in self.specs.values()])
+        self.seconds += time.perf_counter() - t
+
+    def write(self, table: str, at: float, checking: str | None) -> None:
+        self.open()
+        counts = self.result.counts[table]
+        also = f" · checking {checking}" if checking else ""
+        self.progress(at, f"writing {table} ({counts['valid']:,} rows){also}")
+        t = time.perf_counter()
+        frame = pl.scan_ipc(self.state.spilled[table])
+        drops = self.state.drops.get(table, ())
+        if len(drops):  # duplicates, found after their slice was spilled
+            frame = frame.filter(~pl.col("__rid").is_in(drops.implode()))
+        if table in self.untouched:  # shared rows of other units: valid, not ours to change
+            frame = frame.filter(~pl.col("__rid").is_in(self.untouched[table].implode()))
+        names = frame.collect_schema().names()
+        src = pl.col("source") if "source" in names else pl.lit(None, dtype=pl.String)
+        frame = frame.with_columns(pl.coalesce(src, pl.col("__file")).str.slice(0, 200).alias("source"))
+        with self.lock:
+            written = self.db.upsert(self.specs[table], frame)
+        del frame
+        written["unchanged"] += counts["valid"] - written["rows"]
+        self.result.changes[table] = written.pop("changes")
+        written.pop("rows")
+        counts.update(written)
+        self.seconds += time.perf_counter() - t
 
 
 def _audit(result: Result, target, user) -> None:

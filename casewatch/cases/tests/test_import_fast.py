@@ -160,3 +160,32 @@ def test_one_timestamp_is_the_load_start(world, tmp_path):
     _ok(write_files(tmp_path / "a", SAMPLE))
     stamp = Case.objects.values_list("updated_at", flat=True).first()
     assert started <= stamp <= dt.datetime.now(dt.UTC)
+
+
+def test_a_table_rejected_after_earlier_ones_were_written_leaves_nothing(world, tmp_path, monkeypatch):
+    """PostgreSQL writes a table while the next one is checked: an error found in a later table
+    rolls back the tables written already. SQLite checks everything first and writes nothing."""
+    _ok(write_files(tmp_path / "a", SAMPLE))
+    before = registry_state()
+    written = []
+    real = Database.upsert
+
+    def spy(self, spec, frame):
+        written.append(spec.name)
+        return real(self, spec, frame)
+
+    monkeypatch.setattr(Database, "upsert", spy)
+    files = dict(NEWER)  # a new case (written) and a bad timestamp in its events (rejected)
+    files["events.csv"] = NEWER["events.csv"].replace("2021-05-02 09:00:00", "2021-05-02 25:00:00")
+    result = run_import([write_files(tmp_path / "b", files)], Options())
+    assert result.status == "rejected" and registry_state() == before
+    assert not Case.objects.filter(case_number="(2021)浙0212民初1236号").exists()
+    if connection.vendor == "postgresql":
+        assert "cases" in written and "events" not in written  # written, then rolled back
+    else:
+        assert written == []
+    assert all("created" not in counts for counts in result.counts.values())
+    bad = issue_report.errors(result.problems).to_dicts()
+    assert [(r["file"], r["column"], r["code"]) for r in bad] == [
+        ("events.csv", "occurred_at", "bad_timestamp")
+    ]
