@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from casewatch.core.choices import Role
 from casewatch.core.forms import IdsField
-from casewatch.problems.choices import Measure, OrderLevel, Outcome, ProblemSource, Severity
+from casewatch.problems.choices import EmailMode, Measure, OrderLevel, Outcome, ProblemSource, Severity
 from casewatch.problems.evidence import ACCEPT
 from casewatch.problems.models import AccountabilityRule
 
@@ -100,11 +100,22 @@ class OrderForm(forms.Form):
 
 
 class ReportForm(forms.Form):
-    text = forms.CharField(label=_("Progress"), widget=forms.Textarea(attrs={"rows": 3}))
+    """A receiving unit's progress report on a supervision order."""
+
+    text = forms.CharField(label=_("Progress"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class CloseOrderForm(forms.Form):
-    note = forms.CharField(label=_("Closing note"), widget=forms.Textarea(attrs={"rows": 2}))
+    """A supervisor's note closing a supervision order."""
+
+    note = forms.CharField(label=_("Closing note"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class InboxForm(forms.Form):
+    """The inbox's two buttons: the e-mail setting, or mark everything read (``mark=all``)."""
+
+    email_mode = forms.ChoiceField(label=_("E-mail me"), choices=EmailMode.choices, required=False)
+    mark = forms.ChoiceField(label=_("Mark all as read"), choices=[("all", _("All"))], required=False)
 
 
 class DecisionForm(forms.Form):

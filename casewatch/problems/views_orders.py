@@ -25,7 +25,15 @@ from casewatch.problems import services_accountability as accountability
 from casewatch.problems import services_orders as orders
 from casewatch.problems.choices import EmailMode, OrderLevel, ReviewStatus
 from casewatch.problems.filtersets import OrderFilterForm
-from casewatch.problems.forms import CloseOrderForm, DecisionForm, OrderForm, PeriodForm, ReportForm, RuleForm
+from casewatch.problems.forms import (
+    CloseOrderForm,
+    DecisionForm,
+    InboxForm,
+    OrderForm,
+    PeriodForm,
+    ReportForm,
+    RuleForm,
+)
 from casewatch.problems.models import (
     AccountabilityReview,
     AccountabilityRule,
@@ -176,6 +184,7 @@ def order_detail(request, pk):
 @require_POST
 def order_action(request, pk, action):
     user = request.user
+    get_scoped_or_404(user, SupervisionOrder, Action.VIEW, pk=pk)  # out of scope: 404 before anything
     try:
         if action in ("report", "close"):
             form = (ReportForm if action == "report" else CloseOrderForm)(request.POST)
@@ -340,10 +349,15 @@ def review_detail(request, pk):
 def inbox(request):
     user = request.user
     if request.method == "POST":
-        if "email_mode" in request.POST and request.POST["email_mode"] in EmailMode.values:
-            notifications.set_email_mode(user, request.POST["email_mode"])
+        form = InboxForm(request.POST)
+        if not form.is_valid():  # was: an unknown e-mail mode was ignored without a word
+            messages.error(
+                request, "; ".join(f"{form.fields[k].label}: {' '.join(v)}" for k, v in form.errors.items())
+            )
+        elif form.cleaned_data["email_mode"]:
+            notifications.set_email_mode(user, form.cleaned_data["email_mode"])
             messages.success(request, _("Saved."))
-        elif request.POST.get("mark") == "all":
+        elif form.cleaned_data["mark"] == "all":
             notifications.mark_read(user)
         return redirect("problems:inbox")
     qs = Notification.objects.filter(recipient=user)
