@@ -31,9 +31,9 @@ from casewatch.analytics.timelimits import calendar_table
 
 _DUCK_TYPES = {name: types[1] for name, types in schema.TYPES.items()}
 #: in a scoped run, tables read by at least this many rules are copied once; others stay views.
-#: One: the run's summary counts every table a rule reads, so even a table one rule reads was
-#: semi-joined twice through its view (case_parties: 2.7M rows at 1M cases, ~0.1 s CPU each time)
-_MATERIALIZE_FROM = 1
+#: Not fewer: copying every column of case_parties' scattered rows (PL-01's only table) costs
+#: 0.22-0.28 s CPU at 1M cases, its view read twice (count, rule) 0.15 s
+_MATERIALIZE_FROM = 3
 
 
 def _select_canonical(table: str, present: set[str], source: str) -> str:
