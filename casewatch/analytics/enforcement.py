@@ -96,18 +96,24 @@ def connect(tables: dict | None = None, store=None):
             con.execute(f"CREATE TABLE {name} AS SELECT * FROM read_parquet('{value}')")  # read once
         else:
             con.register(name, value)
+    add_calendar(con)
+    return con
+
+
+def add_calendar(con) -> None:
+    """The working-day tables the deadline SQL joins: ``cal`` (day, is_workday, next_workday,
+    wd_idx = working days up to and including the day) and ``workdays`` (wd_idx -> day)."""
     con.register("calendar_raw", timelimits.calendar_table())
-    # wd_idx: working days up to and including the day; workdays: idx -> day
     con.execute(
         """
-        CREATE TABLE cal AS
+        CREATE OR REPLACE TABLE cal AS
         SELECT day, is_workday, next_workday,
                SUM(CASE WHEN is_workday THEN 1 ELSE 0 END) OVER (ORDER BY day) AS wd_idx
         FROM calendar_raw;
-        CREATE TABLE workdays AS SELECT wd_idx, day FROM cal WHERE is_workday;
+        CREATE OR REPLACE TABLE workdays AS SELECT wd_idx, day FROM cal WHERE is_workday;
         """
     )
-    return con
+    con.unregister("calendar_raw")
 
 
 _LISTINGS_SQL = """
@@ -252,17 +258,47 @@ FROM listings_raw
 """
 
 
-def listing_state(con, as_of: dt.date):
-    """Every listing with its trigger, deletion and correction deadlines and their state (Arrow)."""
-    sql = _LISTINGS_SQL.format(
+def listings_sql() -> str:
+    """The as-of-independent part of the listing state: triggers, deadlines, wrongful reasons.
+
+    What the warm store keeps as its derived table ``d_enf_listings`` (computed once per
+    generation, :mod:`casewatch.analytics.derived`); needs the ``cal``/``workdays`` tables."""
+    return _LISTINGS_SQL.format(
         delete_wd=DELETE_WORKDAYS,
         correct_wd=CORRECT_WORKDAYS,
         review=REVIEW_DAYS,
         rec_apply=RECONSIDER_APPLY_DAYS,
         rec_decide=RECONSIDER_DECIDE_DAYS,
     )
-    con.execute(f"CREATE OR REPLACE TEMP TABLE listings_raw AS {sql}")
-    return con.sql(_STATE_SQL.format(as_of=as_of.isoformat())).to_arrow_table()
+
+
+def derived_table(con, name: str) -> str | None:
+    """``store.main.d_<name>`` when the attached store holds that derived table in the version this
+    code computes (else None: compute from the base tables)."""
+    from casewatch.analytics import derived
+
+    return derived.table_if_current(con, name)
+
+
+def prepare_listings(con) -> None:
+    """``listings_raw`` on ``con``: a view over the store's derived table when it is current,
+    else computed from the base tables (one statement)."""
+    source = derived_table(con, "enf_listings")
+    if source:
+        con.execute(f"CREATE OR REPLACE TEMP VIEW listings_raw AS SELECT * FROM {source}")
+    else:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE listings_raw AS {listings_sql()}")
+
+
+def listing_state_sql(as_of: dt.date) -> str:
+    """The listing state as of a day over ``listings_raw`` (call :func:`prepare_listings` first)."""
+    return _STATE_SQL.format(as_of=as_of.isoformat())
+
+
+def listing_state(con, as_of: dt.date):
+    """Every listing with its trigger, deletion and correction deadlines and their state (Arrow)."""
+    prepare_listings(con)
+    return con.sql(listing_state_sql(as_of)).to_arrow_table()
 
 
 _ELIGIBILITY_SQL = """
@@ -315,18 +351,109 @@ LEFT JOIN pending pe ON pe.party_id = d.debtor_party_id
 """
 
 
+#: the as-of-independent part of eligibility (the store's derived ``d_enf_eligibility``): the
+#: as-of test "a pending enforcement case as a debtor, filed by the day" becomes the earliest such
+#: filing per debtor (case and filing branches kept apart, so the comparison with the day is the
+#: same one :data:`_ELIGIBILITY_SQL` makes); the reasons that do not depend on the day are fixed.
+ELIGIBILITY_BASE_SQL = (
+    _ELIGIBILITY_SQL.split("pending AS (")[0]
+    + """pending_case AS (
+  SELECT cp.party_id, MIN(c.filed_at) AS since
+  FROM case_parties cp JOIN cases c USING (unit_code, case_number)
+  WHERE cp.role = 'debtor' AND c.case_type = 'enforcement' AND c.status IN ('pending', 'suspended')
+  GROUP BY 1
+),
+pending_filing AS (
+  SELECT f.debtor_party_id AS party_id, MIN(f.filed_on) AS since
+  FROM enforcement_filings f JOIN cases c USING (unit_code, case_number)
+  WHERE c.status IN ('pending', 'suspended') GROUP BY 1
+)
+SELECT d.unit_code, d.case_number, d.debtor_party_id, d.creditor_party_id, d.perform_by,
+  d.amount_due, d.paid_total, d.paid_full_on, f.filed_on AS enforcement_filed_on,
+  pa.kind AS debtor_kind, pc.since AS pending_case_since, pf.since AS pending_filing_since,
+  CASE
+    WHEN d.paid_full_on IS NULL THEN 'not_paid_in_full'
+    WHEN d.paid_full_on > d.perform_by THEN 'paid_late'
+    WHEN f.filed_on IS NOT NULL AND f.filed_on <= d.paid_full_on THEN 'enforcement_filed_first'
+  END AS reason_base,
+  d.paid_total > d.amount_due AS overpaid
+FROM d
+LEFT JOIN filed f USING (unit_code, case_number, debtor_party_id)
+LEFT JOIN parties pa ON pa.party_id = d.debtor_party_id
+LEFT JOIN pending_case pc ON pc.party_id = d.debtor_party_id
+LEFT JOIN pending_filing pf ON pf.party_id = d.debtor_party_id
+"""
+)
+
+_ELIGIBILITY_AS_OF_SQL = """
+SELECT unit_code, case_number, debtor_party_id, creditor_party_id, perform_by, amount_due, paid_total,
+  paid_full_on, enforcement_filed_on, debtor_kind,
+  COALESCE(pending_case_since <= DATE '{as_of}' OR pending_filing_since <= DATE '{as_of}', FALSE) AS pending_elsewhere,
+  COALESCE(reason_base, CASE WHEN pending_case_since <= DATE '{as_of}' OR pending_filing_since <= DATE '{as_of}'
+                             THEN 'pending_enforcement' ELSE 'eligible' END) AS reason,
+  overpaid
+FROM {source}
+"""
+
+
+def prepare_eligibility(con, as_of: dt.date) -> None:
+    """``eligibility`` on ``con`` as of a day: a view over the store's derived table when current,
+    else computed from the base tables."""
+    source = derived_table(con, "enf_eligibility")
+    if source:
+        sql = _ELIGIBILITY_AS_OF_SQL.format(as_of=as_of.isoformat(), source=source)
+        con.execute(f"CREATE OR REPLACE TEMP VIEW eligibility AS {sql}")
+    else:
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE eligibility AS {_ELIGIBILITY_SQL.format(as_of=as_of.isoformat())}"
+        )
+
+
 def eligibility(con, as_of: dt.date):
     """Incentive eligibility per (judgment, debtor) with the first failing reason (Arrow)."""
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE eligibility AS {_ELIGIBILITY_SQL.format(as_of=as_of.isoformat())}"
-    )
+    prepare_eligibility(con, as_of)
     return con.sql("SELECT * FROM eligibility").to_arrow_table()
 
 
-def fund_aging(con, as_of: dt.date):
-    """Receipts with money still held on ``as_of`` and how long (Arrow): held = receipt − payouts."""
-    return con.sql(
-        f"""
+#: per receipt, every dated payout (the store's derived ``d_enf_fund_receipts``); the aging as of a
+#: day subtracts the payouts after it (none, for today), see :func:`fund_aging_sql`.
+FUND_RECEIPTS_SQL = """
+WITH out AS (
+  SELECT receipt_id, SUM(amount) AS paid_out, MAX(occurred_on) AS last_out_on FROM case_fund_movements
+  WHERE kind IN ('payout', 'fee_refund') AND occurred_on IS NOT NULL AND receipt_id IS NOT NULL
+  GROUP BY 1
+)
+SELECT r.movement_id, r.unit_code, r.case_number, r.occurred_on AS received_on, r.amount,
+       COALESCE(o.paid_out, 0) AS paid_out_total, o.last_out_on
+FROM case_fund_movements r LEFT JOIN out o ON o.receipt_id = r.movement_id
+WHERE r.kind = 'receipt'
+"""
+
+
+def fund_aging_sql(con, as_of: dt.date) -> str:
+    """SQL of :func:`fund_aging` over the store's derived receipts when current, else the base table."""
+    source = derived_table(con, "enf_fund_receipts")
+    if not source:
+        return _FUND_AGING_SQL.format(as_of=as_of.isoformat(), days=PAYOUT_DAYS)
+    a = as_of.isoformat()
+    return f"""
+        WITH late AS (
+          SELECT receipt_id, SUM(amount) AS amt FROM case_fund_movements
+          WHERE kind IN ('payout', 'fee_refund') AND occurred_on > DATE '{a}' AND receipt_id IS NOT NULL
+          GROUP BY 1
+        ), r AS (
+          SELECT r.*, r.paid_out_total - COALESCE(l.amt, 0) AS paid_out
+          FROM {source} r LEFT JOIN late l ON l.receipt_id = r.movement_id
+          WHERE r.received_on <= DATE '{a}'
+        )
+        SELECT movement_id, unit_code, case_number, received_on, amount, paid_out, amount - paid_out AS held,
+               date_diff('day', received_on, DATE '{a}') AS age_days,
+               date_diff('day', received_on, DATE '{a}') > {PAYOUT_DAYS} AS aged
+        FROM r WHERE amount - paid_out > 0
+        """
+
+
+_FUND_AGING_SQL = """
         WITH out AS (
           SELECT receipt_id, SUM(amount) AS paid_out FROM case_fund_movements
           WHERE kind IN ('payout', 'fee_refund') AND occurred_on <= DATE '{as_of}' AND receipt_id IS NOT NULL
@@ -335,12 +462,16 @@ def fund_aging(con, as_of: dt.date):
         SELECT r.movement_id, r.unit_code, r.case_number, r.occurred_on AS received_on, r.amount,
                COALESCE(o.paid_out, 0) AS paid_out, r.amount - COALESCE(o.paid_out, 0) AS held,
                date_diff('day', r.occurred_on, DATE '{as_of}') AS age_days,
-               date_diff('day', r.occurred_on, DATE '{as_of}') > {PAYOUT_DAYS} AS aged
+               date_diff('day', r.occurred_on, DATE '{as_of}') > {days} AS aged
         FROM case_fund_movements r LEFT JOIN out o ON o.receipt_id = r.movement_id
         WHERE r.kind = 'receipt' AND r.occurred_on <= DATE '{as_of}'
           AND r.amount - COALESCE(o.paid_out, 0) > 0
         """
-    ).to_arrow_table()
+
+
+def fund_aging(con, as_of: dt.date):
+    """Receipts with money still held on ``as_of`` and how long (Arrow): held = receipt − payouts."""
+    return con.sql(fund_aging_sql(con, as_of)).to_arrow_table()
 
 
 #: Measure definitions shown beside the numbers (also docs/indicators.md).
@@ -451,9 +582,9 @@ def measures(
         f"SELECT COUNT(*) FROM case_fund_movements WHERE kind IN ('payout', 'fee_refund') "
         f"AND occurred_on {inp} AND {scope}"
     )
-    aging = fund_aging(con, as_of)
-    con.register("aging_now", aging)
-    aged_n, aged_sum = q(f"SELECT COUNT(*), COALESCE(SUM(held), 0) FROM aging_now WHERE aged AND {scope}")
+    aged_n, aged_sum = q(
+        f"SELECT COUNT(*), COALESCE(SUM(held), 0) FROM ({fund_aging_sql(con, as_of)}) WHERE aged AND {scope}"
+    )
     pct = lambda n, d: round_half_up(Decimal(n) * 100 / Decimal(d)) if d else None  # noqa: E731
     return {
         "period": (start, end),

@@ -8,8 +8,12 @@ snapshot kept warm: a DuckDB database file (``<VAR_DIR>/analytics/warm.duckdb``)
   and DuckDB types (the same contents a fresh snapshot would give);
 * ``_sync_state`` — per table: watermark (the registry's ``updated_at`` the table is complete up
   to), row count, when it was last synced and how (``rebuild``/``delta``/``lake``);
-* ``_meta`` — the store format and a fingerprint of the canonical schema; a store written for
-  another schema is refused (rebuild it) instead of being read wrongly.
+* ``_meta`` — the store format and a fingerprint of the canonical schema (a store written for
+  another schema is refused: rebuild it) and the id of the generation (new on every publish);
+* ``d_<name>`` and ``_derived`` — derived state tables the pages read (listing state,
+  eligibility, fund receipts, deadline performance, the measures' facts), computed inside each
+  new generation before it is published (:meth:`Writer.derive`, specs in
+  :mod:`casewatch.analytics.derived`), with their version, parameter and cost.
 
 Concurrency (DuckDB allows one read-write process *or* several read-only ones per file):
 
@@ -36,6 +40,7 @@ import hashlib
 import os
 import shutil
 import time
+import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
@@ -48,6 +53,10 @@ STORE_FORMAT = 1
 FILE_NAME = "warm.duckdb"
 STATE_TABLE = "_sync_state"
 META_TABLE = "_meta"
+#: derived state tables (:mod:`casewatch.analytics.derived`): name, version, parameter, rows, timing
+DERIVED_TABLE = "_derived"
+#: canonical tables whose changed rows name the cases they touch (key starts unit_code, case_number)
+CASE_KEYED = ("cases", "events", "case_parties", "documents")
 _DUCK_TYPES = {name: types[1] for name, types in schema.TYPES.items()}
 
 
@@ -78,7 +87,7 @@ def _quote(path: Path | str) -> str:
 
 
 def _ident(name: str) -> str:
-    if name not in schema.TABLES and name not in (STATE_TABLE, META_TABLE):
+    if name not in schema.TABLES and name not in (STATE_TABLE, META_TABLE, DERIVED_TABLE):
         raise KeyError(f"not a canonical table: {name!r}")
     return name
 
@@ -107,6 +116,10 @@ def _create_tables(con: duckdb.DuckDBPyConnection) -> None:
         "watermark TIMESTAMP, row_count BIGINT, synced_at TIMESTAMP, how VARCHAR, seconds DOUBLE)"
     )
     con.execute(f"CREATE TABLE IF NOT EXISTS main.{META_TABLE} (name VARCHAR PRIMARY KEY, value VARCHAR)")
+    con.execute(
+        f"CREATE TABLE IF NOT EXISTS main.{DERIVED_TABLE} (name VARCHAR PRIMARY KEY, version VARCHAR, "
+        "param VARCHAR, row_count BIGINT, seconds DOUBLE, how VARCHAR, computed_at TIMESTAMP)"
+    )
     con.execute(
         f"INSERT OR REPLACE INTO main.{META_TABLE} VALUES ('format', ?), ('fingerprint', ?)",  # noqa: S608
         [str(STORE_FORMAT), fingerprint()],
@@ -239,6 +252,27 @@ def meta(path: str | Path) -> dict[str, str]:
         con.close()
 
 
+def derived(con: duckdb.DuckDBPyConnection, alias: str = "store") -> dict[str, dict]:
+    """The derived state tables of an attached store: {name: {version, param, rows, seconds, how}}."""
+    try:
+        rows = con.execute(
+            f"SELECT name, version, param, row_count, seconds, how FROM {alias}.main.{DERIVED_TABLE}"  # noqa: S608
+        ).fetchall()
+    except duckdb.Error:  # a store written before derived tables existed
+        return {}
+    return {r[0]: {"version": r[1], "param": r[2], "rows": r[3], "seconds": r[4], "how": r[5]} for r in rows}
+
+
+def derived_of(path: str | Path) -> dict[str, dict]:
+    """:func:`derived` of the published store at ``path``."""
+    con = duckdb.connect()
+    try:
+        attach(con, path)
+        return derived(con)
+    finally:
+        con.close()
+
+
 def counts(con: duckdb.DuckDBPyConnection, alias: str = "store") -> dict[str, int]:
     """Row counts of every canonical table of an attached store."""
     union = " UNION ALL ".join(
@@ -309,6 +343,9 @@ class Writer:
     def __init__(self, con: duckdb.DuckDBPyConnection):
         self.con = con
         self.changed: dict[str, tuple[int, int]] = {}
+        self.replaced: set[str] = set()
+        self.derived_report: dict[str, dict] = {}
+        self._derive: tuple | None = None
 
     def _stage(
         self, name: str, rows: pa.Table | None, label: str, columns: Iterable[str] | None = None
@@ -355,6 +392,7 @@ class Writer:
                 self.con.unregister("_arrow_in")
         n = self.con.execute(f"SELECT count(*) FROM main.{name}").fetchall()[0][0]  # noqa: S608
         self.changed[name] = (n, 0)
+        self.replaced.add(name)
         return n
 
     def apply_delta(
@@ -386,10 +424,104 @@ class Writer:
         )
         self.con.execute(f"INSERT INTO main.{name} SELECT * FROM {up}")  # noqa: S608
         n_up = self.con.execute(f"SELECT count(*) FROM {up}").fetchall()[0][0]  # noqa: S608
+        if name in CASE_KEYED:  # the cases this delta touches: what incremental derived tables redo
+            self.con.execute(
+                "CREATE TEMP TABLE IF NOT EXISTS _changed_cases (unit_code VARCHAR, case_number VARCHAR)"
+            )
+            self.con.execute(
+                f"INSERT INTO _changed_cases SELECT unit_code, case_number FROM {up} "  # noqa: S608
+                f"UNION SELECT unit_code, case_number FROM {gone}"
+            )
         self.con.execute(f"DROP TABLE {up}")
         self.con.execute(f"DROP TABLE {gone}")
         self.changed[name] = (n_up, deleted)
         return n_up, deleted
+
+    def derive(self, specs: Iterable, params: Mapping) -> None:
+        """Compute the derived state tables ``specs`` (:class:`casewatch.analytics.derived.Spec`)
+        inside this generation, after the deltas, before it is published (see :meth:`_run_derived`)."""
+        self._derive = (tuple(specs), dict(params))
+
+    def _run_derived(self) -> None:
+        """Each derived table is skipped when neither its inputs nor its version changed, redone
+        for the changed cases only when the spec is incremental and only case-keyed tables changed,
+        and recomputed in full otherwise. Work tables (parameters, calendar) live in a scratch
+        in-memory catalog, so nothing but ``d_<name>`` and ``_derived`` reaches the store file."""
+        if self._derive is None:
+            return
+        specs, params = self._derive
+        db = _self_alias(self.con)
+        stored = derived(self.con, alias=f'"{db}"')
+        con = self.con
+        con.execute("CREATE TEMP TABLE IF NOT EXISTS _changed_cases (unit_code VARCHAR, case_number VARCHAR)")
+        con.execute("ATTACH ':memory:' AS derive_scratch")
+        con.execute("USE derive_scratch")
+        try:
+            for name in schema.TABLES:
+                con.execute(f'CREATE VIEW main.{name} AS SELECT * FROM "{db}".main.{name}')  # noqa: S608
+            existing = {
+                r[0]
+                for r in con.execute(
+                    "SELECT table_name FROM duckdb_tables() WHERE database_name = ?", [db]
+                ).fetchall()
+            }
+            case_filter = (
+                "EXISTS (SELECT 1 FROM temp.main._changed_cases AS k "
+                "WHERE k.unit_code = c.unit_code AND k.case_number = c.case_number)"
+            )
+            for spec in specs:
+                t = time.perf_counter()
+                version, param = spec.version(params), spec.param(params)
+                table = f"d_{spec.name}"
+                old = stored.get(spec.name)
+                same = (
+                    old is not None
+                    and old["version"] == version
+                    and old["param"] == param
+                    and table in existing
+                )
+                touched = [d for d in spec.depends if d in self.changed]
+                if same and not touched:
+                    self.derived_report[spec.name] = {"how": "unchanged", "seconds": 0.0}
+                    continue
+                incremental = (
+                    same
+                    and spec.incremental
+                    and all(d in CASE_KEYED and d not in self.replaced for d in touched)
+                )
+                rows = spec.build(con, params, case_filter if incremental else None)
+                con.register("_derived_in", rows)
+                try:
+                    if incremental:
+                        con.execute(
+                            f'DELETE FROM "{db}".main.{table} AS d WHERE EXISTS (SELECT 1 FROM temp.main._changed_cases '  # noqa: S608
+                            "AS k WHERE k.unit_code = d.unit_code AND k.case_number = d.case_number)"
+                        )
+                        con.execute(f'INSERT INTO "{db}".main.{table} SELECT * FROM _derived_in')  # noqa: S608
+                    else:
+                        replace = f'CREATE OR REPLACE TABLE "{db}".main.{table} AS SELECT * FROM _derived_in'  # noqa: S608
+                        con.execute(replace)
+                finally:
+                    con.unregister("_derived_in")
+                seconds = time.perf_counter() - t
+                how = "incremental" if incremental else "full"
+                n = con.execute(f'SELECT count(*) FROM "{db}".main.{table}').fetchall()[0][0]  # noqa: S608
+                con.execute(
+                    f'INSERT OR REPLACE INTO "{db}".main.{DERIVED_TABLE} VALUES (?, ?, ?, ?, ?, ?, ?)',  # noqa: S608
+                    [
+                        spec.name,
+                        version,
+                        param,
+                        n,
+                        seconds,
+                        how,
+                        dt.datetime.now(dt.UTC).replace(tzinfo=None),
+                    ],
+                )
+                self.derived_report[spec.name] = {"how": how, "seconds": round(seconds, 3), "rows": n}
+        finally:
+            con.execute(f'USE "{db}"')
+            con.execute("DETACH derive_scratch")
 
     def set_meta(self, name: str, value: str) -> None:
         """Record a fact about the store (e.g. which database it mirrors)."""
@@ -442,11 +574,15 @@ def write(
         try:
             con.execute("SET enable_progress_bar = false")
             if path.exists() and not fresh:
-                _check(con, _self_alias(con), path)
+                _check(con, f'"{_self_alias(con)}"', path)  # quoted: a file name may hold "-"
             _create_tables(con)
             con.execute("BEGIN")
-            yield Writer(con)
+            writer = Writer(con)
+            # a new id per published generation: caches of page results key on it
+            writer.set_meta("generation", uuid.uuid4().hex)
+            yield writer
             con.execute("COMMIT")
+            writer._run_derived()  # noqa: SLF001 - the generation's own step, before publishing
             con.execute("CHECKPOINT")
             ok = True
         finally:

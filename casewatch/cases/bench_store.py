@@ -43,6 +43,12 @@ def arguments(parser):
     parser.add_argument("--keep", action="store_true", help="keep the store afterwards")
     parser.add_argument("--fraction", type=float, default=0.01, help="share of cases changed in the delta")
     parser.add_argument(
+        "--derived-only",
+        action="store_true",
+        help="only the derived state tables, on a copy of an existing store (--store): their full "
+        "build, then a sync of a --fraction delta with them (incremental where they can be)",
+    )
+    parser.add_argument(
         "--registry",
         action="store_true",
         help="also time `warehouse rebuild` and a no-change `warehouse sync` on the configured database",
@@ -87,7 +93,75 @@ def floor_scan(con, alias: str = "store") -> None:
         con.execute(f"SELECT {select} FROM {alias}.main.{table}").fetchall()  # noqa: S608 - names from the schema
 
 
+def _delta(con, fraction: float, alias: str = "lake"):
+    """1% (``fraction``) of the cases with every event, re-stamped as changed: (cases, events, keys)."""
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE bench_changed AS SELECT unit_code, case_number FROM {alias}.cases "  # noqa: S608 - a float
+        f"USING SAMPLE {fraction * 100:.4f}% (bernoulli, 42)"
+    )
+    stamp = dt.datetime(2026, 10, 1, 12, 0, 0)
+    cases_delta = con.sql(
+        "SELECT * REPLACE ('bench-delta' AS source, "  # noqa: S608 - a constant
+        f"TIMESTAMP '{stamp}' AS updated_at) FROM {alias}.cases SEMI JOIN bench_changed USING (unit_code, case_number)"
+    ).to_arrow_table()
+    events_delta = con.sql(
+        f"SELECT * REPLACE ('bench-delta' AS source, TIMESTAMP '{stamp}' AS updated_at) FROM {alias}.events "  # noqa: S608 - a constant
+        "SEMI JOIN bench_changed USING (unit_code, case_number)"
+    ).to_arrow_table()
+    keys = [tuple(r) for r in con.execute("SELECT unit_code, case_number FROM bench_changed").fetchall()]
+    return cases_delta, events_delta, keys, stamp
+
+
+def derived_only(cmd, opts):
+    """The derived state tables' cost on a copy of an existing store: full, then with a delta."""
+    import duckdb
+
+    from casewatch.analytics import derived
+    from casewatch.analytics import store as st
+    from casewatch.cases.warehouse import derive_params
+
+    write = cmd.stdout.write
+    source = Path(opts["store"])
+    path = source.with_name("bench-derived.duckdb")
+    shutil.copyfile(source, path)
+    params = derive_params()
+    try:
+        with _Clock() as full, st.write(path, fresh=False) as w:
+            w.derive([derived.BY_NAME[n] for n in derived.BY_NAME], params)
+            w.con.execute("DELETE FROM main._derived")  # every derived table computed in full
+        write(f"derived tables, full build    {full}   (incl. copying the generation)")
+        for name, r in w.derived_report.items():
+            write(f"  {name:18} {r['how']:12} {r['seconds']:7.2f} s wall   {r.get('rows', 0):>10,} rows")
+        con = duckdb.connect()
+        st.attach(con, path)
+        cases_delta, events_delta, keys, stamp = _delta(
+            con, float(opts.get("fraction") or 0.01), alias="store.main"
+        )
+        con.close()
+        with _Clock() as plain, st.write(path) as w:
+            w.apply_delta("cases", cases_delta)
+            w.apply_delta("events", events_delta)
+        with _Clock() as sync, st.write(path) as w:
+            w.apply_delta("cases", cases_delta)
+            w.apply_delta("events", events_delta)
+            w.derive(derived.SPECS, params)
+        write(
+            f"sync of a {cases_delta.num_rows:,}-case delta ({events_delta.num_rows:,} events): without derived "
+            f"tables {plain}; with them {sync}   → derived tables add {sync.wall - plain.wall:.2f} s wall, "
+            f"{sync.cpu - plain.cpu:.2f} s CPU"
+        )
+        for name, r in w.derived_report.items():
+            write(f"  {name:18} {r['how']:12} {r['seconds']:7.2f} s wall   {r.get('rows', 0):>10,} rows")
+    finally:
+        for p in (path, st.lock_path(path)):
+            p.unlink(missing_ok=True)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    write(f"peak RSS {peak / 2**30:.2f} GiB")
+
+
 def handler(cmd, opts):
+    if opts.get("derived_only"):
+        return derived_only(cmd, opts)
     from casewatch.analytics import deadlines as dl
     from casewatch.analytics import store as st
     from casewatch.analytics.bench import _default_as_of

@@ -36,7 +36,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from casewatch.analytics import schema
+from casewatch.analytics import derived, schema
 from casewatch.analytics import store as st
 from casewatch.cases import snapshot
 from casewatch.core import jobs
@@ -98,6 +98,46 @@ def available() -> bool:
         log.info("analytics store %s mirrors %s, not %s: not used", p, facts.get("source"), source())
         return False
     return True
+
+
+def generation() -> str | None:
+    """The id of the published store generation (a new one per publish), None without a store."""
+    if not available():
+        return None
+    p = path()
+    stat = p.stat()
+    facts = _META_CACHE.get((str(p), stat.st_ino, stat.st_mtime_ns, stat.st_size)) or {}
+    return facts.get("generation") or f"{stat.st_ino}:{stat.st_mtime_ns}"
+
+
+#: one in-memory DuckDB connection per process with the published generation attached as ``store``
+_READER: dict = {}
+
+
+def reader():
+    """A cursor with the published store attached read-only as ``store`` (no views), or None
+    without a usable store. The ATTACH is made once per generation and process; each caller gets
+    its own cursor (temp views and registrations stay its own)."""
+    if not available():
+        return None
+    p = path()
+    stat = p.stat()
+    key = (str(p), stat.st_ino, stat.st_mtime_ns)
+    base = _READER.get(key)
+    if base is None:
+        import duckdb
+
+        base = duckdb.connect()
+        base.execute("SET enable_progress_bar = false")
+        try:
+            st.attach(base, p)
+        except st.StoreError as exc:
+            log.warning("analytics store not used: %s", exc)
+            base.close()
+            return None
+        _READER.clear()
+        _READER[key] = base
+    return base.cursor()
 
 
 # --- consumers ---------------------------------------------------------------------------------
@@ -184,8 +224,23 @@ def _registry_keys(table: str) -> pa.Table:
 # --- rebuild / sync ------------------------------------------------------------------------------
 
 
+def derive_params(today: dt.date | None = None) -> dict:
+    """What the derived state tables (:mod:`casewatch.analytics.derived`) are computed with: the
+    deadline configuration in force and the current month's last day (performance points)."""
+    from casewatch.analytics.deadlines import month_ends
+    from casewatch.deadlines.services import ladder, light_configs
+
+    today = today or timezone.localdate()
+    return {
+        "lights": tuple(light_configs()),
+        "ladder": tuple(ladder()),
+        "perf_month_end": month_ends(today, today)[0],
+    }
+
+
 def rebuild(progress=None) -> dict:
-    """A fresh store from the registry (every table in full); returns rows per table and seconds."""
+    """A fresh store from the registry (every table in full, then the derived state tables);
+    returns rows per table, the derived tables' timings and seconds."""
     started = time.perf_counter()
     watermark = timezone.now()
     rows = {}
@@ -197,7 +252,8 @@ def rebuild(progress=None) -> dict:
             w.set_state(name, _naive_utc(watermark), "rebuild", time.perf_counter() - t)
             if progress:
                 progress(100 * (i + 1) / len(schema.TABLES), name)
-    return {"rows": rows, "seconds": round(time.perf_counter() - started, 3)}
+        w.derive(derived.SPECS, derive_params())
+    return {"rows": rows, "derived": w.derived_report, "seconds": round(time.perf_counter() - started, 3)}
 
 
 def _naive_utc(moment: dt.datetime) -> dt.datetime:
@@ -254,16 +310,23 @@ def sync(since: dt.datetime | None = None, timeout: float | None = 600) -> dict:
         finally:
             con.close()
         read_seconds = time.perf_counter() - started
-        applied = {}
-        if deltas:
+        applied, report = {}, {}
+        params = derive_params()
+        # a new month or another deadline configuration makes derived tables stale: publish then too
+        stale = derived.stale(st.derived_of(p), params)
+        if deltas or stale:
             with st.write(p, locked=True) as w:
                 for name in schema.TABLES:
                     if name in deltas:
                         applied[name] = w.apply_delta(name, *deltas[name])
                     w.set_state(name, _naive_utc(t0), "delta", None)
+                w.derive(derived.SPECS, params)
+            report = w.derived_report
     return {
         "rebuilt": False,
         "applied": applied,
+        "derived": report,
+        "derived_seconds": round(sum(r.get("seconds", 0) for r in report.values()), 3),
         "read_seconds": round(read_seconds, 3),
         "seconds": round(time.perf_counter() - started, 3),
     }

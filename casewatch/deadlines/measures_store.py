@@ -198,6 +198,24 @@ def parse_params(data, today: dt.date) -> Params:
 # --- computing --------------------------------------------------------------------------------
 
 
+def _store_facts():
+    """(cursor, source, version) of the warm store's derived fact table (``d_measure_facts``,
+    kept per generation, incrementally per changed case) when it is current; else (None, None, None).
+    The version is the store generation's: no count over the registry per request."""
+    from casewatch.analytics import derived
+    from casewatch.cases import warehouse
+    from casewatch.deadlines.services import light_configs
+
+    con = warehouse.reader()
+    if con is None:
+        return None, None, None
+    source = derived.table_if_current(con, "measure_facts", {"lights": tuple(light_configs())})
+    if source is None:
+        con.close()
+        return None, None, None
+    return con, source, f"store-{warehouse.generation()}"
+
+
 def compute_for(user, params: Params) -> dict:
     """The measures for the user's scope (the fact table read from disk, never a snapshot)."""
     import duckdb
@@ -206,29 +224,33 @@ def compute_for(user, params: Params) -> dict:
     from casewatch.core.querysets import scope_path
 
     path = scope_path(user)
-    facts = ensure_facts()
+    con, source, version = _store_facts()
+    if con is None:  # no store (or its facts are not current): the Parquet fact table
+        facts = ensure_facts()
+        source, version = f"read_parquet('{facts.as_posix()}')", facts.stem.removeprefix("facts-")
     key = (
         "casewatch.measures:"
         + hashlib.sha256(
-            repr((facts.name, path, sorted(params.as_query().items()), params.base_month)).encode()
+            repr((version, path, sorted(params.as_query().items()), params.base_month)).encode()
         ).hexdigest()
     )
     cached = cache.get(key)
     if cached is not None:
+        if con is not None:
+            con.close()
         return cached
-    con = duckdb.connect()
+    con = con or duckdb.connect()
     try:
         con.execute("SET enable_progress_bar = false")
-        source = f"read_parquet('{facts.as_posix()}')"
         if path is None:
-            con.execute(f"CREATE VIEW measure_facts AS SELECT * FROM {source} WHERE FALSE")  # noqa: S608 - our path
+            con.execute(f"CREATE OR REPLACE TEMP VIEW measure_facts AS SELECT * FROM {source} WHERE FALSE")  # noqa: S608 - our path
         elif path == "/":
-            con.execute(f"CREATE VIEW measure_facts AS SELECT * FROM {source}")  # noqa: S608 - our path
+            con.execute(f"CREATE OR REPLACE TEMP VIEW measure_facts AS SELECT * FROM {source}")  # noqa: S608 - our path
         else:
             codes = list(Unit.objects.filter(path__startswith=path).values_list("code", flat=True))
             con.register("_scope_codes", pa.table({"code": pa.array(codes, pa.string())}))
             con.execute(
-                f"CREATE TABLE measure_facts AS SELECT * FROM {source} "  # noqa: S608 - our path
+                f"CREATE OR REPLACE TEMP TABLE measure_facts AS SELECT * FROM {source} "  # noqa: S608 - our path
                 "WHERE unit_code IN (SELECT code FROM _scope_codes)"
             )
         result = ms.compute(
@@ -243,7 +265,7 @@ def compute_for(user, params: Params) -> dict:
         )
     finally:
         con.close()
-    result["_meta"] = {"facts_version": facts.stem.removeprefix("facts-")}
+    result["_meta"] = {"facts_version": version}
     cache.set(key, result, CACHE_SECONDS)  # keyed by data version: a change makes a new key
     return result
 

@@ -11,13 +11,15 @@ import datetime as dt
 import re
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+import pyarrow as pa
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from casewatch.analytics import deadlines as dl
+from casewatch.analytics import derived
 from casewatch.core import audit
 from casewatch.core.choices import Action, AuditAction
 from casewatch.core.models import Unit
@@ -129,54 +131,6 @@ def save_light_rule(user, case_type: str, **values) -> LightRule:
             before=audit.snapshot(current) if current else None,
             after=audit.snapshot(rule),
             message=f"light rule {case_type or '*'} v{version}",
-        )
-    return rule
-
-
-def save_ladder(user, steps: dict[str, tuple[int, bool]]) -> list[EscalationRule]:
-    """A new version of the escalation ladder: {step: (min overdue days, listed)}; audited."""
-    require(user, Action.SUPERVISE)
-    days = [d for d, _listed in steps.values()]
-    if any(d < 1 for d in days) or days != sorted(days):
-        raise ValidationError(
-            _("Each step must start later than the one before, from at least 1 day overdue.")
-        )
-    with transaction.atomic():
-        before = [audit.snapshot(r) for r in EscalationRule.objects.select_for_update().active()]
-        version = (EscalationRule.objects.aggregate(v=Max("version"))["v"] or 0) + 1
-        EscalationRule.objects.active().update(active=False)
-        rows = [
-            EscalationRule.objects.create(
-                step=s, version=version, min_overdue_days=d, listed=listed, created_by=user
-            )
-            for s, (d, listed) in steps.items()
-        ]
-        audit.record(
-            AuditAction.UPDATE,
-            user=user,
-            object_type="deadlines.escalationrule",
-            object_id=str(version),
-            before=before,
-            after=[audit.snapshot(r) for r in rows],
-            message=f"escalation ladder v{version}",
-        )
-    return rows
-
-
-def save_points(user, **values) -> PointsRule:
-    require(user, Action.SUPERVISE)
-    with transaction.atomic():
-        current = PointsRule.objects.select_for_update().active().first()
-        version = (PointsRule.objects.aggregate(v=Max("version"))["v"] or 0) + 1
-        PointsRule.objects.active().update(active=False)
-        rule = PointsRule.objects.create(version=version, created_by=user, **values)
-        audit.record(
-            AuditAction.UPDATE,
-            rule,
-            user=user,
-            before=audit.snapshot(current) if current else None,
-            after=audit.snapshot(rule),
-            message=f"points rule v{version}",
         )
     return rule
 
@@ -529,25 +483,52 @@ def case_panel(case, as_of: dt.date | None = None) -> tuple[dict, list]:
     return dl.compute_case(row, events, as_of, lights=light_configs(), ladder=ladder())
 
 
+_PERF_SQL = """SELECT unit_code, handler, COUNT(*) AS pending,
+       CAST(SUM(CASE WHEN light = 'red' THEN 1 ELSE 0 END) AS INTEGER) AS red,
+       CAST(SUM(overdue_days) AS INTEGER) AS overdue_days,
+       CAST(SUM(CASE WHEN long_pending_months > 0 THEN 1 ELSE 0 END) AS INTEGER) AS long_pending
+FROM {source} {where} GROUP BY 1, 2 ORDER BY 1, 2"""
+
+
+def _performance_from_store(path: str, month_end: dt.date):
+    """The month's rows from the store's derived per-case table (``d_perf_state``, computed once
+    per generation for the current month), or None when it is not for this month/configuration."""
+    from casewatch.cases import warehouse
+
+    con = warehouse.reader()
+    if con is None:
+        return None
+    params = {"lights": tuple(light_configs()), "ladder": tuple(ladder()), "perf_month_end": month_end}
+    source = derived.table_if_current(con, "perf_state", params)
+    if source is None:
+        return None
+    where = ""
+    if path != "/":
+        codes = list(Unit.objects.filter(path__startswith=path).values_list("code", flat=True))
+        con.register("perf_scope", pa.table({"code": pa.array(codes, pa.string())}))
+        where = "WHERE unit_code IN (SELECT code FROM perf_scope)"
+    return con.execute(_PERF_SQL.format(source=source, where=where)).fetchall()  # noqa: S608 - fixed fragments
+
+
 def performance(user, month: dt.date) -> list[dict]:
     """Points per handler and unit for a month: state at the month's last day (pending then)."""
     from casewatch.core.querysets import scope_path
 
     month_end = dl.month_ends(month, month)[0]
-    engine = load_engine(month_end, scope_path(user))
-    try:
-        flt = f"c.filed_at <= DATE '{month_end.isoformat()}' AND (c.closed_at IS NULL OR c.closed_at > DATE '{month_end.isoformat()}')"
-        state = dl.deadline_state(engine.con, month_end, flt, lights=light_configs(), ladder=ladder())
-        engine.con.register("perf_state", state)
-        rows = engine.con.execute(
-            """SELECT unit_code, COALESCE(handler_staff_no, '') AS handler, COUNT(*) AS pending,
-                      CAST(SUM(CASE WHEN light = 'red' THEN 1 ELSE 0 END) AS INTEGER) AS red,
-                      CAST(SUM(overdue_days) AS INTEGER) AS overdue_days,
-                      CAST(SUM(CASE WHEN long_pending_months > 0 THEN 1 ELSE 0 END) AS INTEGER) AS long_pending
-               FROM perf_state GROUP BY 1, 2 ORDER BY 1, 2"""
-        ).fetchall()
-    finally:
-        engine.close()
+    path = scope_path(user)
+    if path is None:  # no scope: nothing (the engine below would have read the whole city)
+        return []
+    rows = _performance_from_store(path, month_end)
+    if rows is None:  # no store, or its derived table is for another month / configuration
+        engine = load_engine(month_end, path)
+        try:
+            state = dl.deadline_state(
+                engine.con, month_end, derived.perf_filter(month_end), lights=light_configs(), ladder=ladder()
+            )
+            engine.con.register("perf_state", derived.perf_rows(state))
+            rows = engine.con.execute(_PERF_SQL.format(source="perf_state", where="")).fetchall()
+        finally:
+            engine.close()
     p = points()
     out = []
     for unit, handler, pending, red, overdue, lp in rows:

@@ -184,13 +184,23 @@ def performance(request):
         (request.GET.get("month") or "") + "-01" if request.GET.get("month") else "",
         timezone.localdate().replace(day=1),
     )
-    table = performance_table(services.performance(request.user, month))
+    rows = services.performance(request.user, month)
     if request.GET.get("format") == "xlsx":
         services.require(request.user, Action.EXPORT)
-        record_export(request.user, "deadlines.performance", len(table.cells()), "xlsx")
+        table = performance_table(rows)
+        record_export(request.user, "deadlines.performance", len(rows), "xlsx")
         return tables.xlsx(table, f"performance-{month:%Y-%m}.xlsx", _("Performance points"))
+    # a page of (unit, handler) rows: the city has thousands, and names are looked up for the shown ones
+    page = paginate(request, rows, 100)
     return render(
-        request, "deadlines/performance.html", {"table": table, "month": month, "points": services.points()}
+        request,
+        "deadlines/performance.html",
+        {
+            "table": performance_table(list(page.object_list)),
+            "page": page,
+            "month": month,
+            "points": services.points(),
+        },
     )
 
 

@@ -47,10 +47,13 @@ class ListingOut(Schema):
 def listings(request, as_of: dt.date | None = None, state: str = "", limit: int = 500, offset: int = 0):
     """Listings in scope with deletion and correction deadlines (debtor ids masked)."""
     _need(request, Action.VIEW)
-    rows = data.listing_rows(request.auth, as_of or timezone.localdate())
-    if state:
-        rows = [r for r in rows if r["deletion_state"] == state]
-    out = rows[offset : offset + min(max(limit, 1), 5000)]
+    out, _total, _counts = data.listing_page(  # filtered, ordered and paged in DuckDB
+        request.auth,
+        as_of or timezone.localdate(),
+        state=state,
+        limit=min(max(limit, 1), 5000),
+        offset=offset,
+    )
     return [{**r, "debtor": mask("party_id", r["debtor_party_id"])} for r in out]
 
 
@@ -70,9 +73,13 @@ class EligibilityOut(Schema):
 def eligibility(request, as_of: dt.date | None = None, reason: str = "", limit: int = 500, offset: int = 0):
     """Incentive eligibility per judgment in scope, with the reason."""
     _need(request, Action.VIEW)
-    rows = data.eligibility_rows(request.auth, as_of or timezone.localdate())
-    if reason:
-        rows = [r for r in rows if r["reason"] == reason]
+    rows, _total = data.eligibility_page(  # filtered, ordered and paged in DuckDB
+        request.auth,
+        as_of or timezone.localdate(),
+        reason=reason,
+        limit=min(max(limit, 1), 5000),
+        offset=offset,
+    )
     return [
         {
             **r,
@@ -81,7 +88,7 @@ def eligibility(request, as_of: dt.date | None = None, reason: str = "", limit: 
             "paid_total": f"{r['paid_total']:.2f}",
             "reason_text": certificates.reason_text(r["reason"]),
         }
-        for r in rows[offset : offset + min(max(limit, 1), 5000)]
+        for r in rows
     ]
 
 

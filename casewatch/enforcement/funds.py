@@ -60,19 +60,11 @@ def ledger(case) -> dict:
 
 
 def aging(user, as_of: dt.date) -> list[dict]:
-    """Receipts in the user's scope with money held on ``as_of``, oldest first (DuckDB)."""
-    qs = CaseFundMovement.objects.restrict(user, Action.VIEW)
-    rows = list(
-        qs.values("movement_id", "unit_id", "case_number", "kind", "occurred_on", "amount", "receipt_id")
-    )
-    from casewatch.analytics.schema import arrow_schema
+    """Receipts in the user's scope with money held on ``as_of``, oldest first (DuckDB, over the
+    warm store's derived receipts when there is a store; see ``enforcement.data.aging_rows``)."""
+    from casewatch.enforcement import data
 
-    sch = arrow_schema("case_fund_movements")
-    table = pa.Table.from_pylist(
-        [{f.name: ({**r, "unit_code": r["unit_id"]}).get(f.name) for f in sch} for r in rows], schema=sch
-    )
-    con = enf.connect({"case_fund_movements": table})
-    return sorted(enf.fund_aging(con, as_of).to_pylist(), key=lambda r: (-r["age_days"], r["movement_id"]))
+    return data.aging_rows(user, as_of)
 
 
 # --- clearance batches ------------------------------------------------------------------------

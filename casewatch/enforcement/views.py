@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -25,9 +26,43 @@ from casewatch.core.masking import mask, mask_name
 from casewatch.core.permissions import user_can
 from casewatch.core.services import get_scoped_or_404, record_export
 from casewatch.enforcement import certificates, data, services
+from casewatch.enforcement import forms as enf_forms
 from casewatch.enforcement.models import Certificate, DishonestListing
 
 LIMIT = 500
+#: rows per page of the listing, incentive and aged-money tables (rendering 500 rows cost more
+#: than computing them; the counts above the table are of every row)
+PAGE = 100
+
+
+def pager(request, total: int) -> tuple[int, dict]:
+    """(offset, the pager's context) from ``?page=`` (a number from 1; anything else is page 1)."""
+    pages = max(1, -(-total // PAGE))
+    try:
+        page = min(max(int(request.GET.get("page") or 1), 1), pages)
+    except ValueError:
+        page = 1
+    query = request.GET.copy()
+
+    def link(n: int) -> str:
+        query["page"] = str(n)
+        return query.urlencode()
+
+    return (page - 1) * PAGE, {
+        "page": page,
+        "pages": pages,
+        "prev": link(page - 1) if page > 1 else "",
+        "next": link(page + 1) if page < pages else "",
+    }
+
+
+def _page_offset(request) -> int:
+    try:
+        return (min(max(int(request.GET.get("page") or 1), 1), 100_000) - 1) * PAGE
+    except ValueError:
+        return 0
+
+
 STATES = ("overdue", "due", "deleted_late", "deleted_on_time", "listed", "deleted_before_listing")
 #: the computed states (analytics/enforcement.py) as people read them
 STATE_LABELS = {
@@ -152,8 +187,9 @@ def listings(request):
         return xlsx_response("dishonest-listings.xlsx", "listings", header, out)
     # Filter, count and the first LIMIT rows in DuckDB: the page never holds the whole city's listings.
     shown, total, by_state = data.listing_page(
-        request.user, as_of, state=state, wrongful=wrongful, limit=LIMIT
+        request.user, as_of, state=state, wrongful=wrongful, limit=PAGE, offset=_page_offset(request)
     )
+    _offset, page = pager(request, total)
     counts = {s: by_state.get(s, 0) for s in STATES}
     names = _names([r["debtor_party_id"] for r in shown], reveal)
     for r in shown:
@@ -169,13 +205,16 @@ def listings(request):
         {
             "rows": shown,
             "total": total,
-            "limit": LIMIT,
+            "pager": page,
             "as_of": as_of,
             "state": state,
             "counts": counts,
             "state_counts": [(s, _label(STATE_LABELS, s), counts[s]) for s in STATES],
             "can_reveal": user_can(request.user, Action.REVEAL),
-            "triggers": DELETION_TRIGGERS,
+            # the same options on every row: escaped once here, not once per row by the template
+            "trigger_options": format_html_join(
+                "", '<option value="{}">{}</option>', ((k, v[0]) for k, v in DELETION_TRIGGERS.items())
+            ),
             "can_change": user_can(request.user, Action.CHANGE),
         },
     )
@@ -199,9 +238,7 @@ def listing_delete(request, listing_id: str):
     form = DeletionForm(request.POST)
     try:
         if not form.is_valid():
-            raise ValidationError(
-                "; ".join(f"{form.fields[k].label}: {' '.join(v)}" for k, v in form.errors.items())
-            )
+            raise ValidationError(enf_forms.errors(form))
         services.record_deletion(
             request.user,
             listing,
@@ -223,8 +260,13 @@ def incentive(request):
     only = request.GET.get("reason", "")
     # Filter, count and the first LIMIT rows in DuckDB (the whole city's judgments never reach Python).
     shown, total = data.eligibility_page(
-        request.user, as_of, reason=only if only in certificates.REASONS else "", limit=LIMIT
+        request.user,
+        as_of,
+        reason=only if only in certificates.REASONS else "",
+        limit=PAGE,
+        offset=_page_offset(request),
     )
+    _offset, page = pager(request, total)
     names = _names([r["debtor_party_id"] for r in shown], _reveal(request))
     live = set(
         Certificate.objects.restrict(request.user, Action.VIEW)
@@ -254,6 +296,7 @@ def incentive(request):
         {
             "rows": shown,
             "total": total,
+            "pager": page,
             "as_of": as_of,
             "reasons": certificates.REASONS,
             "reason": only,
@@ -265,12 +308,17 @@ def incentive(request):
 @login_required
 @require_POST
 def certificate_issue(request):
+    form = enf_forms.CertificateIssueForm(request.POST)
+    if not form.is_valid():
+        for text in enf_forms.errors(form):
+            messages.error(request, text)
+        return redirect("enforcement:incentive")
     try:
         cert = certificates.issue(
-            request.user, int(request.POST.get("case_id") or 0), request.POST.get("debtor_party_id", "")
+            request.user, form.cleaned_data["case_id"], form.cleaned_data["debtor_party_id"]
         )
-    except (ValidationError, ValueError) as exc:
-        _errors(request, exc if isinstance(exc, ValidationError) else ValidationError(str(exc)))
+    except ValidationError as exc:
+        _errors(request, exc)
         return redirect("enforcement:incentive")
     messages.success(request, _("Certificate issued."))
     return redirect("enforcement:certificate", number=cert.number)
@@ -320,8 +368,11 @@ def certificate(request, number: str):
 @require_POST
 def certificate_revoke(request, number: str):
     cert = get_scoped_or_404(request.user, Certificate, Action.CHANGE, number=number)
+    form = enf_forms.ReasonForm(request.POST)
     try:
-        certificates.revoke(request.user, cert, request.POST.get("reason", ""))
+        if not form.is_valid():
+            raise ValidationError(enf_forms.errors(form))
+        certificates.revoke(request.user, cert, form.cleaned_data["reason"])
         messages.success(request, _("Certificate revoked."))
     except ValidationError as exc:
         _errors(request, exc)
@@ -332,9 +383,12 @@ def certificate_revoke(request, number: str):
 @require_POST
 def fee_reduction(request, number: str):
     cert = get_scoped_or_404(request.user, Certificate, Action.CHANGE, number=number)
+    form = enf_forms.FeeReductionForm(request.POST)
     try:
+        if not form.is_valid():
+            raise ValidationError(enf_forms.errors(form))
         services.record_fee_reduction(
-            request.user, cert, request.POST.get("amount", ""), request.POST.get("reason", "")
+            request.user, cert, form.cleaned_data["amount"], form.cleaned_data["reason"]
         )
         messages.success(request, _("Fee reduction recorded."))
     except ValidationError as exc:

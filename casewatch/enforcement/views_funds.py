@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from decimal import Decimal, InvalidOperation
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -19,7 +16,7 @@ from casewatch.core.choices import Action
 from casewatch.core.models import Unit
 from casewatch.core.permissions import user_can
 from casewatch.core.services import get_scoped_or_404, record_export
-from casewatch.enforcement import funds, repairs, services
+from casewatch.enforcement import data, forms, funds, repairs, services
 from casewatch.enforcement.models import (
     Certificate,
     ClearanceBatch,
@@ -28,7 +25,7 @@ from casewatch.enforcement.models import (
     Push,
     StatementImport,
 )
-from casewatch.enforcement.views import LIMIT, _date, _errors, require
+from casewatch.enforcement.views import LIMIT, PAGE, _date, _errors, _page_offset, pager, require
 
 
 @login_required
@@ -38,7 +35,12 @@ def repair_list(request):
     status = request.GET.get("status", "")
     if status:
         qs = qs.filter(status=status)
-    return render(request, "enforcement/repair_list.html", {"repairs": qs[:LIMIT], "status": status})
+    offset, page = pager(request, qs.count())
+    return render(
+        request,
+        "enforcement/repair_list.html",
+        {"repairs": qs[offset : offset + PAGE], "status": status, "pager": page},
+    )
 
 
 @login_required
@@ -62,23 +64,16 @@ def repair_detail(request, repair_id: str):
 @require_POST
 def repair_step(request, repair_id: str):
     r = get_scoped_or_404(request.user, CreditRepair, Action.CHANGE, repair_id=repair_id)
-    step = request.POST.get("step")
+    form = forms.RepairStepForm(request.POST)
+    if not form.is_valid():
+        _messages(request, forms.errors(form))
+        return redirect("enforcement:repair", repair_id=repair_id)
+    step, data = form.cleaned_data["step"], form.cleaned_data
     try:
         if step == "verify":
-            repairs.verify(
-                request.user, r, request.POST.get("condition", ""), bool(request.POST.get("declared"))
-            )
+            repairs.verify(request.user, r, data["condition"], data["declared"])
         elif step == "shield":
-            plan = []
-            for d, a in zip(request.POST.getlist("due_on"), request.POST.getlist("amount"), strict=False):
-                if d or a:
-                    try:
-                        plan.append((dt.date.fromisoformat(d), Decimal(a)))
-                    except (ValueError, InvalidOperation):
-                        raise ValidationError(
-                            f"分期「{d} {a}」无效 / Instalment '{d} {a}' is not a date and an amount."
-                        ) from None
-            repairs.shield(request.user, r, plan)
+            repairs.shield(request.user, r, data["plan"])
         elif step == "delete":
             repairs.delete_listing(request.user, r)
         elif step == "complete":
@@ -89,14 +84,17 @@ def repair_step(request, repair_id: str):
             cert = certificates.issue_repair(request.user, r)
             messages.success(request, _("Certificate issued."))
             return redirect("enforcement:certificate", number=cert.number)
-        elif step == "revoke":
-            repairs.revoke(request.user, r, request.POST.get("reason", ""))
-        else:
-            raise ValidationError("未知步骤 / Unknown step.")
+        else:  # revoke
+            repairs.revoke(request.user, r, data["reason"])
         messages.success(request, _("Saved."))
     except ValidationError as exc:
         _errors(request, exc)
     return redirect("enforcement:repair", repair_id=repair_id)
+
+
+def _messages(request, texts: list[str]) -> None:
+    for text in texts:
+        messages.error(request, text)
 
 
 # --- honour batches and pushes ------------------------------------------------------------------
@@ -106,13 +104,18 @@ def repair_step(request, repair_id: str):
 def batch_list(request):
     require(request.user, Action.VIEW)
     if request.method == "POST":
-        unit = get_scoped_or_404(request.user, Unit, Action.VIEW, code=request.POST.get("unit", ""))
-        try:
-            ids = [int(x) for x in request.POST.getlist("certificate")]
-            batch = services.create_batch(request.user, unit, request.POST.get("title", ""), ids)
-            return redirect("enforcement:batch", pk=batch.pk)
-        except (ValidationError, ValueError) as exc:
-            _errors(request, exc if isinstance(exc, ValidationError) else ValidationError(str(exc)))
+        form = forms.BatchCreateForm(request.POST)
+        if form.is_valid():
+            unit = get_scoped_or_404(request.user, Unit, Action.VIEW, code=form.cleaned_data["unit"])
+            try:
+                batch = services.create_batch(
+                    request.user, unit, form.cleaned_data["title"], form.cleaned_data["certificate"]
+                )
+                return redirect("enforcement:batch", pk=batch.pk)
+            except ValidationError as exc:
+                _errors(request, exc)
+        else:
+            _messages(request, forms.errors(form))
     batches = HonourBatch.objects.restrict(request.user, Action.VIEW).select_related("unit")[:LIMIT]
     certs = (
         Certificate.objects.restrict(request.user, Action.VIEW)
@@ -129,16 +132,18 @@ def batch_list(request):
 def batch_detail(request, pk: int):
     b = get_scoped_or_404(request.user, HonourBatch, Action.VIEW, pk=pk)
     if request.method == "POST":
-        action = request.POST.get("action")
+        form = forms.BatchActionForm(request.POST)
+        if not form.is_valid():
+            _messages(request, forms.errors(form))
+            return redirect("enforcement:batch", pk=pk)
+        action, data = form.cleaned_data["action"], form.cleaned_data
         try:
             if action == "approve":
                 services.approve(request.user, b)
             elif action == "publish":
                 services.publish(request.user, b)
-            elif action == "push":
-                services.push_file(
-                    request.user, b, request.POST.get("target", ""), request.POST.get("recipient", "")
-                )
+            else:  # push
+                services.push_file(request.user, b, data["target"], data["recipient"])
             messages.success(request, _("Saved."))
         except ValidationError as exc:
             _errors(request, exc)
@@ -170,19 +175,20 @@ def fund_overview(request):
     require(request.user, Action.VIEW)
     as_of = _date(request.GET.get("as_of"), timezone.localdate())
     if request.method == "POST":
-        unit = get_scoped_or_404(request.user, Unit, Action.VIEW, code=request.POST.get("unit", ""))
-        try:
-            batch = funds.create_clearance(
-                request.user,
-                unit,
-                request.POST.get("title", ""),
-                _date(request.POST.get("held_since"), as_of),
-            )
-            return redirect("enforcement:clearance", pk=batch.pk)
-        except ValidationError as exc:
-            _errors(request, exc)
-    rows = funds.aging(request.user, as_of)
-    aged = [r for r in rows if r["aged"]]
+        form = forms.ClearanceForm(request.POST)
+        if form.is_valid():
+            unit = get_scoped_or_404(request.user, Unit, Action.VIEW, code=form.cleaned_data["unit"])
+            try:
+                batch = funds.create_clearance(
+                    request.user, unit, form.cleaned_data["title"], form.cleaned_data["held_since"] or as_of
+                )
+                return redirect("enforcement:clearance", pk=batch.pk)
+            except ValidationError as exc:
+                _errors(request, exc)
+        else:
+            _messages(request, forms.errors(form))
+    aging = data.aging_page(request.user, as_of, limit=PAGE, offset=_page_offset(request))  # in DuckDB
+    _offset, page = pager(request, aging["aged_count"])
     batches = ClearanceBatch.objects.restrict(request.user, Action.VIEW).select_related("unit")[:50]
     statements = StatementImport.objects.restrict(request.user, Action.VIEW).select_related("unit")[:50]
     units = (
@@ -193,10 +199,11 @@ def fund_overview(request):
         "enforcement/funds.html",
         {
             "as_of": as_of,
-            "aged": aged[:LIMIT],
-            "aged_count": len(aged),
-            "aged_amount": sum((r["held"] for r in aged), Decimal(0)),
-            "held_count": len(rows),
+            "aged": aging["aged"],
+            "pager": page,
+            "aged_count": aging["aged_count"],
+            "aged_amount": aging["aged_amount"],
+            "held_count": aging["held_count"],
             "batches": [(b, funds.clearance_progress(b, as_of)) for b in batches],
             "statements": statements,
             "units": units,
@@ -217,16 +224,17 @@ def clearance_detail(request, pk: int):
 def statement_upload(request):
     require(request.user, Action.IMPORT)
     if request.method == "POST":
-        unit = get_scoped_or_404(request.user, Unit, Action.VIEW, code=request.POST.get("unit", ""))
-        f = request.FILES.get("file")
-        if f is None:
-            messages.error(request, "请选择文件 / Choose a file.")
-        else:
+        form = forms.StatementForm(request.POST, request.FILES)
+        if form.is_valid():
+            unit = get_scoped_or_404(request.user, Unit, Action.VIEW, code=form.cleaned_data["unit"])
+            f = form.cleaned_data["file"]
             try:
                 imp = funds.import_statement(request.user, unit, f.name, f.read())
                 return redirect("enforcement:statement", pk=imp.pk)
             except ValidationError as exc:
                 _errors(request, exc)
+        else:
+            _messages(request, forms.errors(form))
     units = (
         Unit.objects.restrict(request.user, Action.VIEW).filter(code__contains="-CRT").order_by("code")[:200]
     )

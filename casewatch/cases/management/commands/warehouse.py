@@ -18,6 +18,7 @@ class Command(BaseCommand):
                 result = warehouse.rebuild()
                 total = sum(result["rows"].values())
                 self.stdout.write(f"rebuilt {warehouse.path()}: {total:,} rows in {result['seconds']:.2f} s")
+                self._derived(result)
             elif action == "sync":
                 result = warehouse.sync()
                 if result.get("rebuilt"):
@@ -25,6 +26,7 @@ class Command(BaseCommand):
                     return
                 changes = ", ".join(f"{k} +{u:,}/-{d:,}" for k, (u, d) in result["applied"].items())
                 self.stdout.write(f"synced in {result['seconds']:.2f} s: {changes or 'nothing changed'}")
+                self._derived(result)
             else:
                 info = warehouse.status()
                 self.stdout.write(
@@ -37,3 +39,9 @@ class Command(BaseCommand):
                     )
         except StoreError as exc:
             raise CommandError(str(exc)) from exc
+
+    def _derived(self, result):
+        """The derived state tables computed in the new generation (how and how long)."""
+        for name, r in (result.get("derived") or {}).items():
+            rows = f", {r['rows']:,} rows" if "rows" in r else ""
+            self.stdout.write(f"  derived {name:18} {r['how']:12} {r['seconds']:.3f} s{rows}")
