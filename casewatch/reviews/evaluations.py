@@ -123,12 +123,19 @@ def decide_panel(
 
 
 def final_result(selection: Selection) -> tuple[Decimal | None, str]:
-    """The case's result: a decided panel overrides; else the quality review; else the expert's."""
-    panel = selection.panels.filter(status=PanelStatus.DECIDED).order_by("-decided_at").first()
-    if panel:
+    """The case's result: a decided panel overrides; else the quality review; else the expert's.
+
+    Read from ``selection.panels`` and ``selection.reviews`` as a whole (two queries, none when
+    the caller prefetched them, as the selected-cases table does)."""
+    decided = [p for p in selection.panels.all() if p.status == PanelStatus.DECIDED]
+    if decided:
+        panel = max(decided, key=lambda p: (p.decided_at, p.pk))
         return panel.score, panel.grade
+    submitted: dict[str, Review] = {}
+    for r in sorted(selection.reviews.all(), key=lambda r: r.pk):
+        if r.status == ReviewStatus.SUBMITTED:
+            submitted.setdefault(r.kind, r)
     for kind in (ReviewKind.REVIEW, ReviewKind.EXPERT, ReviewKind.QUALITY):
-        r = selection.reviews.filter(kind=kind, status=ReviewStatus.SUBMITTED).first()
-        if r:
-            return r.score, r.grade
+        if kind in submitted:
+            return submitted[kind].score, submitted[kind].grade
     return None, ""

@@ -19,7 +19,7 @@ from casewatch.core.masking import mask
 from casewatch.core.models import User
 from casewatch.core.permissions import user_can
 from casewatch.core.services import get_scoped_or_404
-from casewatch.reviews import casetags, evaluations, services
+from casewatch.reviews import casetags, evaluations, services, tables
 from casewatch.reviews import rubrics as rubric_data
 from casewatch.reviews.choices import THREE_WAY, ReviewKind, ReviewStatus
 from casewatch.reviews.forms import (
@@ -71,7 +71,7 @@ def campaign_list(request):
     return render(
         request,
         "reviews/campaign_list.html",
-        {"campaigns": campaigns[:200], "can_create": can_supervise(request.user)},
+        {"campaigns": tables.campaigns_table(campaigns[:200]), "can_create": can_supervise(request.user)},
     )
 
 
@@ -105,14 +105,14 @@ def campaign_detail(request, pk):
         Selection.objects.restrict(request.user)
         .filter(campaign=campaign)
         .select_related("case__unit", "case__handler")
-        .prefetch_related("reviews__reviewer")
+        .prefetch_related("reviews__reviewer", "panels")
     )
     return render(
         request,
         "reviews/campaign_detail.html",
         {
             "campaign": campaign,
-            "selections": selections,
+            "selections": tables.selections_table(selections),
             "supervisor": can_supervise(request.user),
             "pick_form": PickForm(),
             "reviewers": campaign.reviewers.order_by("username"),
@@ -177,7 +177,7 @@ def queue(request):
         .select_related("case", "selection__campaign", "rubric")
         .order_by("status", "selection__campaign__due_on", "id")
     )
-    return render(request, "reviews/queue.html", {"reviews": reviews})
+    return render(request, "reviews/queue.html", {"reviews": tables.queue_table(reviews)})
 
 
 def _parties(user, case):
@@ -382,7 +382,7 @@ def rubric_list(request):
     return render(
         request,
         "reviews/rubric_list.html",
-        {"rubrics": Rubric.objects.all(), "supervisor": can_supervise(request.user)},
+        {"rubrics": tables.rubrics_table(Rubric.objects.all()), "supervisor": can_supervise(request.user)},
     )
 
 
@@ -432,7 +432,7 @@ def tag_list(request):
         except (ValidationError, PermissionDenied) as exc:
             _errors(request, exc)
     tags = CaseTag.objects.restrict(request.user).select_related("case", "tagged_by")
-    return render(request, "reviews/tag_list.html", {"tags": tags[:300], "form": form})
+    return render(request, "reviews/tag_list.html", {"tags": tables.tags_table(tags[:300]), "form": form})
 
 
 @login_required
@@ -450,7 +450,7 @@ def tag_detail(request, pk):
     return render(
         request,
         "reviews/tag_detail.html",
-        {"tag": tag, "trail": tag.trail.select_related("by"), "form": TagTrailForm()},
+        {"tag": tag, "trail": tables.trail_table(tag.trail.select_related("by")), "form": TagTrailForm()},
     )
 
 

@@ -7,13 +7,13 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from casewatch.cases.choices import label
+from casewatch.core import tables
 from casewatch.core.choices import Action
-from casewatch.core.exports import xlsx_response
 from casewatch.core.permissions import user_can
 from casewatch.core.services import get_scoped_or_404, record_export
-from casewatch.reviews import evaluations, reports, services
-from casewatch.reviews.models import Campaign, Review, Selection
+from casewatch.reviews import reports, services
+from casewatch.reviews.models import Campaign, Selection
+from casewatch.reviews.tables import selections_table
 
 CONTENT_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -54,37 +54,8 @@ def export(request, pk):
         Selection.objects.restrict(request.user)
         .filter(campaign=campaign)
         .select_related("case__unit", "case__handler")
+        .prefetch_related("reviews__reviewer", "panels")
     )
-    reviews = {}
-    for r in Review.objects.filter(selection__in=selections).select_related("reviewer"):
-        reviews.setdefault(r.selection_id, {})[r.kind] = r
-
-    def rows():
-        for sel in selections:
-            score, grade = evaluations.final_result(sel)
-            main = reviews.get(sel.pk, {}).get("review")
-            yield [
-                sel.case.case_number,
-                sel.case.unit.name,
-                label("case_type", sel.case.case_type),
-                sel.case.handler.name if sel.case.handler_id else "",
-                "; ".join(f"{r['code']}:{r.get('detail', '')}" for r in sel.reasons),
-                main.reviewer.username if main else "",
-                main.status if main else "",
-                score,
-                grade,
-            ]
-
-    header = [
-        _("Case number"),
-        _("Unit"),
-        _("Case type"),
-        _("Handler"),
-        _("Why selected"),
-        _("Reviewer"),
-        _("Review status"),
-        _("Score"),
-        _("Grade"),
-    ]
+    table = selections_table(selections)  # the campaign page's table, column for column
     record_export(request.user, "reviews.selection", selections.count(), "xlsx")
-    return xlsx_response(f"campaign-{campaign.pk}.xlsx", "cases", header, rows())
+    return tables.xlsx(table, f"campaign-{campaign.pk}.xlsx", str(_("Selected cases")))

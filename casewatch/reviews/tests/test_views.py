@@ -3,6 +3,7 @@ API, the review page's autosave, submit and problem button, reports and the expo
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -144,9 +145,25 @@ def test_campaign_pages_drive_the_workflow(client, world, make_campaign):
     assert campaign.status == "reviewing" and campaign.seed == "ui"
     assert not campaign.selections.filter(reviews__isnull=True).exists()
     page = client.get(reverse("reviews:campaign_detail", args=[campaign.pk]))
-    assert "petition" in page.text and "reversed" in page.text
+    from django.utils import translation
+
+    from casewatch.reviews.choices import SelectionReason
+
+    with translation.override("zh-hans"):  # why selected, by name (the codes were shown before)
+        names = [str(SelectionReason.PETITION.label), str(SelectionReason.REVERSED.label)]
+    assert all(n in page.text for n in names), names
+    assert "petition:" not in page.text and "reversed:" not in page.text
     export = client.get(reverse("reviews:campaign_export", args=[campaign.pk]))
     assert export.status_code == 200
+    import io
+
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(export.streaming_content))).active
+    header = [c.value for c in next(sheet.iter_rows(max_row=1))]
+    headings = re.findall(r"<th[^>]*>([^<]+)</th>", page.text.split('data-testid="selections"')[1])
+    assert header == headings[: len(header)] and "案号" in header  # one table: page and export
+    assert sheet.max_row == campaign.selections.count() + 1
     client.force_login(world.user("rev_a"))
     assert "2024" in client.get(reverse("reviews:queue")).text
     assert client.post(reverse("reviews:campaign_action", args=[campaign.pk, "close"])).status_code == 403
