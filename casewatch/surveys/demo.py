@@ -196,6 +196,9 @@ def load(seed: int = 2025) -> dict:
             forum.ratings.create(
                 agency="", dimension="overall", rated=rated, satisfied=rated - (1 if n % 4 == 0 else 0)
             )
+    from casewatch.surveys.importing import refresh_statistics
+
+    transaction.on_commit(refresh_statistics)  # at once when not inside a transaction
     return {
         "created": True,
         "responses": Response.objects.filter(wave=wave).count(),

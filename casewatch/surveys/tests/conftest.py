@@ -62,10 +62,13 @@ def wave(instruments):
 @pytest.fixture(autouse=True)
 def fresh_caches():
     """Ids are reused between tests (rolled-back transactions): start every test with empty caches."""
+    from django.core.cache import cache
+
     from casewatch.surveys import submission
 
     services._COMPILED.clear()
     submission.clear_caches()
+    cache.clear()  # computed results (`results.compute`)
     yield
 
 

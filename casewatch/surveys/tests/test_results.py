@@ -182,3 +182,29 @@ def test_demo_reproduces_the_article(instruments, city_user):
     assert res.respondents["total"] == 3636
     assert round(res.overall.rate * 100, 2) == 97.33
     assert Forum.objects.filter(unit__code="330212").count() == 21
+
+
+def test_results_cached_until_a_response_arrives(tiny, zhenhai_user, yinzhou_user):
+    """`compute` keeps the answer-derived figures per scope, language, waves and filters, and drops
+    them when a response is stored; the respondent counts are always counted afresh."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import translation
+
+    instrument, wave = tiny
+    with CaptureQueriesContext(connection) as cold:
+        first = results.compute(zhenhai_user, [wave])
+    with CaptureQueriesContext(connection) as warm:
+        again = results.compute(zhenhai_user, [wave])
+    assert again.overall.n == first.overall.n == 11 and again.by_item[0].metrics.counts == [1, 1, 1, 3, 2]
+    assert len(warm) < len(cold) and not any("surveys_answer" in q["sql"] for q in warm.captured_queries)
+    wave.targets.update(sample_size=40)  # no response changes: the respondent counts still follow
+    assert results.compute(zhenhai_user, [wave]).respondents["groups"][0]["achieved"] == 10 / 40
+    assert results.compute(yinzhou_user, [wave]).overall.n == 0  # another scope, not the cached one
+    with translation.override("zh-hans"):
+        assert results.compute(zhenhai_user, [wave]).by_item[0].label == "法院程序"
+    assert results.compute(zhenhai_user, [wave]).by_item[0].label == "Court process"
+    assert results.compute(zhenhai_user, [wave], agency="police").overall.n == 3
+    bulk_responses(wave, instrument, Unit.objects.get(code="330211"), [{"a": "5"}], day=dt.date(2025, 3, 11))
+    fresh = results.compute(zhenhai_user, [wave])
+    assert (fresh.overall.n, fresh.overall.satisfied, fresh.respondents["total"]) == (12, 9, 11)
