@@ -5,12 +5,20 @@ from __future__ import annotations
 import json
 
 from django import forms
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 from casewatch.analytics.schema import ENUMS
 from casewatch.core.choices import Action
 from casewatch.core.models import Unit
-from casewatch.surveys.choices import TOP_BOX_CHOICES, Agency, Dimension, ItemKind, RespondentGroup
+from casewatch.surveys.choices import (
+    TOP_BOX_CHOICES,
+    Agency,
+    Dimension,
+    ItemKind,
+    RespondentGroup,
+    WaveStatus,
+)
 from casewatch.surveys.models import (
     Forum,
     ForumAttachment,
@@ -39,6 +47,39 @@ class ScopedUnitMixin:
         return code
 
 
+def form_errors(form) -> str:
+    """A form's errors as one line, each field by its label (in the reader's language)."""
+    return "; ".join(
+        f"{form.fields[k].label}: {' '.join(v)}" if k in form.fields else " ".join(v)
+        for k, v in form.errors.items()
+    )
+
+
+class WaveStatusForm(forms.Form):
+    """The status a wave is moved to (the service refuses moves its state machine does not allow)."""
+
+    status = forms.ChoiceField(label=_("status"), choices=WaveStatus.choices)
+
+
+SEVERITIES = [("low", _("Minor")), ("medium", _("Moderate")), ("high", _("Serious"))]
+
+
+class ToProblemForm(forms.Form):
+    """Put a free-text answer or a forum issue on the problem list, with its severity; ``next``
+    is where to return, a path on this site only (anything else returns to the default page)."""
+
+    severity = forms.ChoiceField(label=_("severity"), choices=SEVERITIES, initial="medium")
+    next = forms.CharField(label=_("return to"), max_length=500, required=False)
+
+    def clean_next(self):
+        target = self.cleaned_data["next"]
+        if target and not (
+            target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts=None)
+        ):
+            return ""
+        return target
+
+
 class ImportForm(forms.Form):
     file = forms.FileField(
         label=_("XLSForm workbook"), help_text=_("survey, choices and settings sheets (.xlsx)")
@@ -54,6 +95,15 @@ class BlankInstrumentForm(forms.Form):
 
 
 class ItemForm(forms.Form):
+    """An item of a draft instrument; ``original`` names the item being edited (empty: a new one)."""
+
+    original = forms.RegexField(
+        label=_("Item being edited"),
+        regex=r"^[A-Za-z_][\w.-]*$",
+        max_length=60,
+        required=False,
+        widget=forms.HiddenInput,
+    )
     name = forms.RegexField(label=_("Name"), regex=r"^[A-Za-z_][\w.-]*$", max_length=60)
     kind = forms.ChoiceField(label=_("Kind"), choices=ItemKind.choices)
     list_name = forms.CharField(label=_("Choice list"), max_length=60, required=False)
@@ -243,6 +293,63 @@ class TagForm(forms.Form):
     tags = forms.CharField(
         label=_("Tags"), max_length=300, required=False, help_text=_("Separated by commas.")
     )
+    next = forms.CharField(max_length=500, required=False)
+
+    clean_next = ToProblemForm.clean_next
+
+
+class StringListField(forms.Field):
+    """Every value posted under the field's name (a multiple choice's ticked options)."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value):
+        return [str(v) for v in (value or [])]
+
+    def validate(self, value):
+        if any(len(v) > 64 for v in value):
+            raise forms.ValidationError(_("An option's value has at most 64 characters."))
+
+
+class PublicAnswersForm(forms.Form):
+    """The respondents' no-script POST: one field per item of the instrument and the device key.
+
+    It collects and bounds the input (text up to 5,000 characters, an option's value up to 64);
+    whether an answer is valid for its item (choices, ranges, skip logic, required) is decided by
+    `submission.submit`, the same code as the API's, whose errors the page shows by each item."""
+
+    _client_key = forms.CharField(max_length=64, required=False)
+
+    def __init__(self, *args, instrument, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.item_names = []
+        for item in instrument.items.all():
+            self.item_names.append(item.name)
+            if item.kind == ItemKind.SELECT_MULTIPLE:
+                self.fields[item.name] = StringListField(label=item.name, required=False)
+            else:
+                self.fields[item.name] = forms.CharField(
+                    label=item.name, max_length=5000, required=False, strip=False
+                )
+        self.multiple = {i.name for i in instrument.items.all() if i.kind == ItemKind.SELECT_MULTIPLE}
+
+    def answers(self) -> dict:
+        """The answers of a valid POST; items absent from it stay absent (skipped by the form's logic)."""
+        return {
+            name: self.cleaned_data.get(name, [] if name in self.multiple else "")
+            for name in self.item_names
+            if name in self.multiple or name in self.data
+        }
+
+    def raw_answers(self) -> dict:
+        """The posted values as they came (to show the form again with what was typed)."""
+        out = {}
+        for name in self.item_names:
+            if name in self.multiple:
+                out[name] = self.data.getlist(name) if hasattr(self.data, "getlist") else []
+            elif name in self.data:
+                out[name] = self.data.get(name, "")
+        return out
 
 
 class ForumForm(ScopedUnitMixin, forms.ModelForm):

@@ -30,7 +30,7 @@ from casewatch.core.exports import csv_response
 from casewatch.core.models import Job
 from casewatch.core.permissions import user_can
 from casewatch.core.services import get_scoped_or_404, record_export
-from casewatch.surveys import reports, results, services
+from casewatch.surveys import reports, results, services, tables
 from casewatch.surveys.choices import ItemKind, WaveStatus
 from casewatch.surveys.forms import (
     ExportForm,
@@ -38,7 +38,10 @@ from casewatch.surveys.forms import (
     ResultFilterForm,
     TagForm,
     TokenForm,
+    ToProblemForm,
     WaveForm,
+    WaveStatusForm,
+    form_errors,
     instruments_for_choice,
 )
 from casewatch.surveys.models import Answer, Instrument, PublicLink, Response, Token, TokenBatch, Wave
@@ -86,7 +89,11 @@ def home(request):
     return render(
         request,
         "surveys/home.html",
-        {"waves": waves, "instruments": instruments, "can_change": user_can(request.user, Action.CHANGE)},
+        {
+            "waves": tables.waves_table(waves),
+            "instruments": instruments,
+            "can_change": user_can(request.user, Action.CHANGE),
+        },
     )
 
 
@@ -185,13 +192,14 @@ def wave_detail(request, pk):
         .annotate(used=Count("tokens", filter=Q(tokens__used=True)))
     )
     links = PublicLink.objects.restrict(request.user).filter(wave=wave).select_related("unit", "instrument")
-    instruments = [t.instrument for t in wave.targets.select_related("instrument")]
+    targets = list(wave.targets.select_related("instrument"))
+    instruments = [t.instrument for t in targets]
     return render(
         request,
         "surveys/wave_detail.html",
         {
             "wave": wave,
-            "targets": wave.targets.select_related("instrument"),
+            "targets": targets,
             "res": res,
             "batches": batches,
             "links": links,
@@ -213,8 +221,11 @@ def wave_detail(request, pk):
 @require_POST
 def wave_status(request, pk):
     wave = _wave(request, pk, Action.CHANGE)
+    form = WaveStatusForm(request.POST)
     try:
-        services.set_wave_status(request.user, wave, request.POST.get("status", ""))
+        if not form.is_valid():
+            raise ValidationError(form_errors(form))
+        services.set_wave_status(request.user, wave, form.cleaned_data["status"])
     except ValidationError as exc:
         _errors(request, exc)
     return redirect("surveys:wave_detail", pk=pk)
@@ -276,7 +287,7 @@ def batch_detail(request, pk):
         "surveys/batch_detail.html",
         {
             "batch": batch,
-            "strata": strata,
+            "strata": tables.strata_table(strata),
             "total": tokens.count(),
             "used": tokens.filter(used=True).count(),
             "can_change": user_can(request.user, Action.CHANGE),
@@ -527,11 +538,6 @@ def wave_texts(request, pk):
     )
 
 
-def _severity(request) -> str:
-    value = request.POST.get("severity", "medium")
-    return value if value in ("high", "medium", "low") else "medium"
-
-
 def _answer(request, pk, action=Action.VIEW) -> Answer:
     return get_scoped_or_404(request.user, Answer.objects.select_related("response", "item"), action, pk=pk)
 
@@ -543,19 +549,28 @@ def answer_tag(request, pk):
     form = TagForm(request.POST)
     if form.is_valid():
         services.tag_answer(request.user, answer, form.cleaned_data["tags"].replace("，", ",").split(","))
-    return redirect(request.POST.get("next") or reverse("surveys:wave_texts", args=[answer.response.wave_id]))
+    else:
+        messages.error(request, form_errors(form))
+    back = form.cleaned_data.get("next") if form.is_valid() else ""
+    return redirect(back or reverse("surveys:wave_texts", args=[answer.response.wave_id]))
 
 
 @login_required
 @require_POST
 def answer_problem(request, pk):
     answer = _answer(request, pk, Action.VIEW)
+    if not services.can_open_problems(request.user):  # the role first, then the input
+        raise PermissionDenied(_("Your role may not open problems."))
+    form = ToProblemForm(request.POST)
     try:
-        review = services.answer_to_problem(request.user, answer, _severity(request))
+        if not form.is_valid():
+            raise ValidationError(form_errors(form))
+        review = services.answer_to_problem(request.user, answer, form.cleaned_data["severity"])
         messages.success(request, _("Put on the problem list as %(ref)s.") % {"ref": review.problem_ref})
     except ValidationError as exc:
         _errors(request, exc)
-    return redirect(request.POST.get("next") or reverse("surveys:wave_texts", args=[answer.response.wave_id]))
+    back = form.cleaned_data.get("next") if form.is_valid() else ""
+    return redirect(back or reverse("surveys:wave_texts", args=[answer.response.wave_id]))
 
 
 # --- exports and reports ----------------------------------------------------------------------

@@ -15,8 +15,16 @@ from django.views.decorators.http import require_POST
 from casewatch.core.choices import Action
 from casewatch.core.permissions import user_can
 from casewatch.core.services import get_scoped_or_404
-from casewatch.surveys import services
-from casewatch.surveys.forms import AttachmentForm, AttendanceForm, ForumForm, IssueForm, RatingForm
+from casewatch.surveys import services, tables
+from casewatch.surveys.forms import (
+    AttachmentForm,
+    AttendanceForm,
+    ForumForm,
+    IssueForm,
+    RatingForm,
+    ToProblemForm,
+    form_errors,
+)
 from casewatch.surveys.models import (
     Forum,
     ForumAttachment,
@@ -70,6 +78,7 @@ def forum_list(request):
         "surveys/forum_list.html",
         {
             "page": page,
+            "forums": tables.forums_table(page.object_list),
             "summary": summary,
             "district": district,
             "districts": list(district_names().items()),
@@ -166,11 +175,13 @@ def forum_delete_row(request, pk, part, row):
 @require_POST
 def issue_problem(request, pk):
     issue = get_scoped_or_404(request.user, ForumIssue.objects.select_related("forum"), Action.VIEW, pk=pk)
+    if not services.can_open_problems(request.user):  # the role first, then the input
+        raise PermissionDenied(_("Your role may not open problems."))
+    form = ToProblemForm(request.POST)
     try:
-        severity = request.POST.get("severity", "medium")
-        issue = services.issue_to_problem(
-            request.user, issue, severity if severity in ("high", "medium", "low") else "medium"
-        )
+        if not form.is_valid():
+            raise ValidationError(form_errors(form))
+        issue = services.issue_to_problem(request.user, issue, form.cleaned_data["severity"])
         messages.success(request, _("Put on the problem list as %(ref)s.") % {"ref": issue.problem_ref})
     except ValidationError as exc:
         for msg in exc.messages:

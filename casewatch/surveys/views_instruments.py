@@ -16,9 +16,9 @@ from django.views.decorators.http import require_POST
 from casewatch.core.choices import Action
 from casewatch.core.permissions import user_can
 from casewatch.core.services import get_scoped_or_404
-from casewatch.surveys import services
+from casewatch.surveys import services, tables
 from casewatch.surveys.choices import InstrumentStatus
-from casewatch.surveys.forms import BlankInstrumentForm, ChoiceListForm, ImportForm, ItemForm
+from casewatch.surveys.forms import BlankInstrumentForm, ChoiceListForm, ImportForm, ItemForm, form_errors
 from casewatch.surveys.models import Instrument
 from casewatch.surveys.views import _errors, require_action
 
@@ -33,7 +33,7 @@ def instrument_list(request):
         request,
         "surveys/instrument_list.html",
         {
-            "instruments": qs,
+            "instruments": tables.instruments_table(qs),
             "import_form": ImportForm(),
             "blank_form": BlankInstrumentForm(),
             "can_change": user_can(request.user, Action.CHANGE),
@@ -90,7 +90,10 @@ def instrument_detail(request, pk):
     edit_name = request.GET.get("edit", "")
     edit_item = next((i for i in items if i.name == edit_name), None)
     item_form = ItemForm(
-        initial={f: getattr(edit_item, f) for f in ItemForm.base_fields} if edit_item else {"weight": 1.0}
+        initial={f: getattr(edit_item, f) for f in ItemForm.base_fields if f != "original"}
+        | {"original": edit_item.name}
+        if edit_item
+        else {"weight": 1.0}
     )
     list_lines = {
         name: "\n".join(
@@ -154,14 +157,17 @@ def instrument_action(request, pk, action):
 def item_save(request, pk):
     instrument = get_scoped_or_404(request.user, Instrument, Action.CHANGE, pk=pk)
     form = ItemForm(request.POST)
-    original = request.POST.get("original", "")
     if not form.is_valid():
-        for field, errs in form.errors.items():
-            messages.error(request, f"{field}: {' '.join(errs)}")
+        messages.error(request, form_errors(form))
+        original = form.cleaned_data.get("original", "")
         return redirect(
             reverse("surveys:instrument_detail", args=[pk]) + (f"?edit={original}" if original else "")
         )
+    original = form.cleaned_data["original"]
     item = instrument.items.filter(name=original).first() if original else None
+    if original and item is None:  # was: silently added as a new item
+        messages.error(request, _("The instrument has no item %(name)s.") % {"name": original})
+        return redirect("surveys:instrument_detail", pk=pk)
     try:
         services.save_item(request.user, instrument, form.cleaned_data, item)
     except ValidationError as exc:

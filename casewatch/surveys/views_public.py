@@ -28,6 +28,7 @@ from django.views.decorators.http import require_GET
 
 from casewatch.surveys import services
 from casewatch.surveys.choices import ItemKind
+from casewatch.surveys.forms import PublicAnswersForm
 from casewatch.surveys.models import Instrument, PublicLink, Token
 from casewatch.surveys.submission import message, submit
 
@@ -174,21 +175,17 @@ def _state(request, status: str, http: int = 200, instrument: Instrument | None 
     return response
 
 
-def _posted_answers(request, instrument: Instrument) -> dict:
-    answers = {}
-    for item in instrument.items.all():
-        if item.kind == ItemKind.SELECT_MULTIPLE:
-            answers[item.name] = request.POST.getlist(item.name)
-        elif item.name in request.POST:
-            answers[item.name] = request.POST.get(item.name, "")
-    return answers
-
-
 def _handle_post(request, instrument: Instrument, *, token="", link="", kind="", key=""):
     """The no-script path: the same `submit()` as the API, then a thank-you or the form with errors."""
-    answers = _posted_answers(request, instrument)
+    form = PublicAnswersForm(request.POST, instrument=instrument)
+    if not form.is_valid():
+        errors = {name: " ".join(errs) for name, errs in form.errors.items()}
+        return render_form(
+            request, instrument, kind=kind, key=key, values=form.raw_answers(), errors=errors, status=422
+        )
+    answers = form.answers()
     outcome = submit(
-        client_key=request.POST.get("_client_key", ""),
+        client_key=form.cleaned_data["_client_key"],
         answers=answers,
         token=token,
         link=link,
