@@ -12,6 +12,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from casewatch.core import jobs
 from casewatch.core.choices import Action
+from casewatch.core.filtersets import AuditFilterForm, UnitFilterForm
 from casewatch.core.models import AuditLog, Job, Unit
 from casewatch.core.permissions import user_can
 from casewatch.core.services import get_scoped_or_404
@@ -83,13 +84,10 @@ def me(request):
 
 @router.get("/units", response=list[UnitOut])
 @paginate(LimitOffsetPagination)
-def list_units(request, kind: str | None = None, agency_kind: str | None = None):
-    qs = Unit.objects.restrict(request.auth, Action.VIEW).select_related("parent")
-    if kind:
-        qs = qs.filter(kind=kind)
-    if agency_kind:
-        qs = qs.filter(agency_kind=agency_kind)
-    return qs
+def list_units(request, q: str | None = None, kind: str | None = None, agency_kind: str | None = None):
+    """Units in scope with the organisation page's filters (core.filtersets.UnitFilterForm)."""
+    form = UnitFilterForm.for_api({"q": q, "kind": kind, "agency_kind": agency_kind})
+    return form.apply(Unit.objects.restrict(request.auth, Action.VIEW).select_related("parent"))
 
 
 @router.get("/units/{code}", response=UnitOut)
@@ -126,14 +124,19 @@ def retry_job(request, job_id: int):
 
 @router.get("/audit", response=list[AuditOut])
 @paginate(LimitOffsetPagination)
-def list_audit(request, action: str | None = None, user: str | None = None, object_type: str | None = None):
+def list_audit(
+    request,
+    action: str | None = None,
+    user: str | None = None,
+    object_type: str | None = None,
+    request_id: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+):
+    """The audit trail with the audit page's filters (core.filtersets.AuditFilterForm: ``user``
+    and ``object_type`` match part of the name, as on the page)."""
     if not user_can(request.auth, Action.AUDIT):
         raise PermissionDenied(_("Only auditors may read the audit trail."))
-    qs = AuditLog.objects.restrict(request.auth)
-    if action:
-        qs = qs.filter(action=action)
-    if user:
-        qs = qs.filter(username=user)
-    if object_type:
-        qs = qs.filter(object_type=object_type)
-    return qs
+    params = {k: v for k, v in locals().items() if k != "request"}
+    form = AuditFilterForm.for_api(params)
+    return form.apply(AuditLog.objects.restrict(request.auth))

@@ -28,6 +28,7 @@ from casewatch.core.models import ApiToken, AuditLog, Job, Staff, Unit
 from casewatch.core.pagination import paginate
 from casewatch.core.permissions import user_can
 from casewatch.core.services import get_scoped_or_404, issue_token, record_export, reveal, revoke_token
+from casewatch.core.tables_lists import audit_table, job_table, staff_table, unit_table
 
 
 def require_action(request, action: str) -> None:
@@ -112,6 +113,7 @@ def home(request):
         "unit_count": units.count(),
         "staff_count": Staff.objects.restrict(request.user, Action.VIEW).count(),
         "recent_jobs": recent_jobs,
+        "jobs_table": job_table(recent_jobs, recent=True),
     }
     return render(request, "core/home.html", context)
 
@@ -120,9 +122,9 @@ def home(request):
 def unit_list(request):
     require_action(request, Action.VIEW)
     form = UnitFilterForm(request.GET or None)
-    qs = form.filter(Unit.objects.restrict(request.user, Action.VIEW).select_related("parent"))
+    qs = form.apply(Unit.objects.restrict(request.user, Action.VIEW).select_related("parent"))
     page = Paginator(qs, 100).get_page(request.GET.get("page"))
-    return render(request, "core/unit_list.html", {"form": form, "page": page})
+    return render(request, "core/unit_list.html", {"form": form, "page": page, "table": unit_table(page)})
 
 
 @login_required
@@ -137,6 +139,7 @@ def unit_detail(request, code):
             "unit": unit,
             "children": children,
             "staff": staff,
+            "staff_table": staff_table(staff, can_reveal=user_can(request.user, Action.REVEAL)),
             "can_reveal": user_can(request.user, Action.REVEAL),
         },
     )
@@ -153,60 +156,22 @@ def staff_reveal(request, pk, field):
 
 def audit_header() -> list[str]:
     """Column headings of the audit export, in the reader's language."""
-    return [
-        _("Time"),
-        _("User"),
-        _("Request id"),
-        _("Client address"),
-        _("Action"),
-        _("Object type"),
-        _("Object id"),
-        _("Object"),
-        _("Before"),
-        _("After"),
-        _("Message"),
-    ]
-
-
-def _object_type_label(label: str) -> str:
-    """'problems.problem' → the model's verbose name ('问题'); see core.audit_text."""
-    from casewatch.core.audit_text import object_type_label
-
-    return object_type_label(label)
+    return audit_table([], export=True).header()
 
 
 def _audit_rows(qs):
     """Audit rows with labels (action, object type), local times, the person's name."""
-    from casewatch.core.audit_text import details_text, message_text
-
-    actions = dict(AuditAction.choices)
-    types: dict[str, str] = {}
-    for r in qs.select_related("user").iterator(chunk_size=2000):
-        if r.object_type not in types:
-            types[r.object_type] = _object_type_label(r.object_type)
-        name = (r.user.get_full_name() if r.user_id else "") or r.username
-        yield [
-            r.timestamp,
-            name,
-            r.request_id,
-            r.client_ip,
-            str(actions.get(r.action, r.action)),
-            types[r.object_type],
-            r.object_id,
-            r.object_repr,
-            details_text(r.object_type, r.before),
-            details_text(r.object_type, r.after),
-            message_text(r.message),
-        ]
+    return audit_table(qs.select_related("user").iterator(chunk_size=2000), export=True).values()
 
 
 @login_required
 def audit_list(request):
     require_action(request, Action.AUDIT)
     form = AuditFilterForm(request.GET or None)
-    qs = form.filter(AuditLog.objects.restrict(request.user))
+    qs = form.apply(AuditLog.objects.restrict(request.user))
     fmt = request.GET.get("export")
-    if fmt in ("csv", "xlsx"):
+    # a malformed filter exports nothing: the page says what is wrong instead
+    if fmt in ("csv", "xlsx") and not (form.is_bound and form.errors):
         require_action(request, Action.EXPORT)
         # The file holds exactly the rows counted in the export's own record (which, like any
         # record written while the file streams, comes after them).
@@ -219,7 +184,9 @@ def audit_list(request):
         return xlsx_response("audit-trail.xlsx", _("Audit trail"), audit_header(), _audit_rows(qs))
     page = paginate(request, qs)
     return render(
-        request, "core/audit_list.html", {"form": form, "page": page, "querystring": request.GET.urlencode()}
+        request,
+        "core/audit_list.html",
+        {"form": form, "page": page, "table": audit_table(page), "querystring": request.GET.urlencode()},
     )
 
 
@@ -229,7 +196,7 @@ def job_list(request):
     if not user_can(request.user, Action.AUDIT) and not user_can(request.user, Action.ADMIN):
         qs = qs.filter(actor=request.user)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "core/job_list.html", {"page": page})
+    return render(request, "core/job_list.html", {"page": page, "table": job_table(page)})
 
 
 @login_required

@@ -79,3 +79,21 @@ def audit_object_type(label):
     from casewatch.core.audit_text import object_type_label
 
     return object_type_label(label or "")
+
+
+@register.simple_tag
+def chart(element_id, spec, label="", height=""):
+    """A chart the shared helper (static/casewatch/chart.js) draws: its container, named for
+    screen readers, and the spec (core.charts) as a json_script block beside it. The page loads
+    ``casewatch/chart.js`` after ECharts (``{% include "charts.html" %}`` in its head block)."""
+    from django.utils.html import json_script
+
+    style = format_html(' style="height:{}"', height) if height else ""
+    return format_html(
+        '<div id="{}" class="chart" role="img" aria-label="{}" data-chart="{}-spec"{}></div>{}',
+        element_id,
+        label,
+        element_id,
+        style,
+        json_script(spec, f"{element_id}-spec"),
+    )
