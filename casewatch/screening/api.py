@@ -15,6 +15,7 @@ from casewatch.core.choices import Action
 from casewatch.core.permissions import user_can
 from casewatch.core.services import get_scoped_or_404
 from casewatch.screening import services
+from casewatch.screening.filtersets import FindingFilterForm
 from casewatch.screening.models import Finding, RuleVersion, ScreeningRun
 
 router = Router(tags=["screening"])
@@ -94,20 +95,14 @@ def list_findings(
     status: str | None = None,
     severity: str | None = None,
     area: str | None = None,
+    district: str | None = None,
     unit: str | None = None,
 ):
-    qs = Finding.objects.restrict(request.auth)
-    if rule:
-        qs = qs.filter(rule_id=rule)
-    if status:
-        qs = qs.filter(status=status)
-    if severity:
-        qs = qs.filter(severity=severity)
-    if area:
-        qs = qs.filter(area=area)
-    if unit:
-        qs = qs.filter(unit__path__contains=f"/{unit}/")
-    return qs.order_by("id")
+    """Findings in scope, with the list page's filters (screening.filtersets); a malformed value
+    is a 422 with the page's message, in Chinese and in English."""
+    params = {k: v for k, v in locals().items() if k != "request"}
+    form = FindingFilterForm.for_api(params)
+    return form.apply(Finding.objects.restrict(request.auth)).order_by("id")
 
 
 @router.get("/findings/{finding_id}", response=FindingOut)

@@ -11,61 +11,24 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from casewatch.analytics.ningbo import CITY_CODE, DISTRICTS
 from casewatch.analytics.rules.model import AREAS
-from casewatch.core import jobs
+from casewatch.core import charts, jobs
 from casewatch.core.choices import Action
-from casewatch.core.exports import xlsx_response
 from casewatch.core.forms import IdsField
 from casewatch.core.pagination import paginate
 from casewatch.core.permissions import user_can
 from casewatch.core.services import get_scoped_or_404, record_export
+from casewatch.core.tables import xlsx
 from casewatch.screening import services, texts
-from casewatch.screening.choices import FindingStatus, RunMode, Severity
+from casewatch.screening.choices import FindingStatus, RunMode, RunStatus, Severity
+from casewatch.screening.filtersets import DISTRICT_NAMES, FindingFilterForm
 from casewatch.screening.models import Finding, RuleVersion, ScreeningRun
-
-DISTRICT_NAMES = {CITY_CODE: "宁波市本级"} | {code: name for code, (name, _a) in DISTRICTS.items()}
-
-
-def _all(options):
-    return [("", gettext_lazy("All"))] + list(options)
-
-
-class FindingFilterForm(forms.Form):
-    rule = forms.CharField(label=gettext_lazy("Rule"), required=False, max_length=40)
-    area = forms.CharField(label=gettext_lazy("Area"), required=False, max_length=40)
-    severity = forms.ChoiceField(
-        label=gettext_lazy("Severity"), required=False, choices=_all(Severity.choices)
-    )
-    status = forms.ChoiceField(
-        label=gettext_lazy("Status"), required=False, choices=_all(FindingStatus.choices)
-    )
-    district = forms.ChoiceField(
-        label=gettext_lazy("District"), required=False, choices=_all(list(DISTRICT_NAMES.items()))
-    )
-    unit = forms.CharField(label=gettext_lazy("Unit code"), required=False, max_length=40)
-
-    def filter(self, qs):
-        if not self.is_bound or not self.is_valid():
-            return qs
-        d = self.cleaned_data
-        if d["rule"]:
-            qs = qs.filter(rule_id=d["rule"].strip())
-        if d["area"]:
-            qs = qs.filter(area=d["area"].strip())
-        if d["severity"]:
-            qs = qs.filter(severity=d["severity"])
-        if d["status"]:
-            qs = qs.filter(status=d["status"])
-        if d["district"]:
-            qs = qs.filter(unit__division_code=d["district"])
-        if d["unit"]:
-            qs = qs.filter(unit__path__contains=f"/{d['unit'].strip()}/")
-        return qs
+from casewatch.screening.tables import finding_table, rule_table, run_rules_table, run_table
 
 
 def _lang_zh() -> bool:
@@ -79,86 +42,88 @@ SORTS = {
     "first_seen": ("first_seen_at", "id"),
     "-first_seen": ("-first_seen_at", "-id"),
     "rule": ("rule_id", "-severity_rank", "-id"),
+    "-rule": ("-rule_id", "-severity_rank", "-id"),
     "unit": ("unit__code", "-severity_rank", "-id"),
+    "-unit": ("-unit__code", "-severity_rank", "-id"),
 }
 
 
 def export_header() -> list[str]:
     """Column headings of the findings export, in the reader's language."""
-    return [
-        _("Rule"),
-        _("Title"),
-        _("Area"),
-        _("Severity"),
-        _("Status"),
-        _("Unit"),
-        _("Case number"),
-        _("Subject"),
-        _("Evidence"),
-        _("First seen"),
-        _("Decided by"),
-        _("Reason for dismissal"),
-    ]
+    return finding_table([], texts.RuleTexts([]), zh=_lang_zh()).header()
+
+
+def _last_run_day():
+    run = ScreeningRun.objects.filter(status=RunStatus.SUCCEEDED).order_by("-finished_at", "-id").first()
+    return run.as_of if run else None
 
 
 @login_required
 def finding_list(request):
     form = FindingFilterForm(request.GET or None)
-    qs = form.filter(Finding.objects.restrict(request.user)).select_related("case", "unit")
+    qs = form.apply(Finding.objects.restrict(request.user)).select_related("case", "unit")
     qs = qs.with_severity_rank()
     sort = request.GET.get("sort") if request.GET.get("sort") in SORTS else "severity"
     qs = qs.order_by(*SORTS[sort])
-    if request.GET.get("export") == "xlsx":
+    zh = _lang_zh()
+    # a malformed filter exports nothing: the page says what is wrong instead
+    if request.GET.get("export") == "xlsx" and not (form.is_bound and form.errors):
         if not user_can(request.user, Action.EXPORT):
             raise PermissionDenied(_("Your role may not export."))
-        rule_texts = texts.RuleTexts()
-        zh = _lang_zh()
-        rows = (
-            [
-                f.rule_id,
-                rule_texts.title(f),
-                f.area if zh else AREAS.get(f.area, f.area),
-                f.get_severity_display(),
-                f.get_status_display(),
-                f.unit.name,
-                f.case.case_number,
-                f.subject,
-                rule_texts.evidence(f),
-                f.first_seen_at,
-                (f.decided_by.get_full_name() or f.decided_by.username) if f.decided_by_id else "",
-                f.dismissed_reason,
-            ]
-            for f in qs.select_related("decided_by").iterator(chunk_size=2000)
+        table = finding_table(
+            qs.select_related("decided_by").iterator(chunk_size=2000), texts.RuleTexts(), zh=zh
         )
         record_export(request.user, "screening.finding", qs.count(), "xlsx")
-        return xlsx_response(_("findings") + ".xlsx", _("Findings"), export_header(), rows)
-    by_area = list(qs.order_by().values("area").annotate(n=Count("id")).order_by("-n"))
-    by_district = [
-        {"district": DISTRICT_NAMES.get(r["unit__division_code"], r["unit__division_code"]), "n": r["n"]}
-        for r in qs.order_by()
-        .values("unit__division_code")
-        .annotate(n=Count("id"))
-        .order_by("unit__division_code")
-    ]
+        return xlsx(table, _("findings") + ".xlsx", _("Findings"))
+    by_area = list(qs.order_by().values("area").annotate(n=Count("id")).order_by("-n", "area"))
+    by_district = list(
+        qs.order_by().values("unit__division_code").annotate(n=Count("id")).order_by("unit__division_code")
+    )
     by_status = {r["status"]: r["n"] for r in qs.order_by().values("status").annotate(n=Count("id"))}
     page = paginate(request, qs)
-    rule_texts = texts.RuleTexts(list(page))
-    for f in page:
-        f.title = rule_texts.title(f)
-        f.evidence_text = rule_texts.evidence(f)
+    as_of = _last_run_day()
+    base = reverse("screening:finding_list")
+    chart_area = charts.bars(
+        [r["area"] if zh else AREAS.get(r["area"], r["area"]) for r in by_area],
+        values=[r["n"] for r in by_area],
+        links=[f"{base}?{_with(request, area=r['area'])}" for r in by_area],
+        as_of=as_of,
+    )
+    chart_district = charts.bars(
+        [DISTRICT_NAMES.get(r["unit__division_code"], r["unit__division_code"]) for r in by_district],
+        values=[r["n"] for r in by_district],
+        links=[f"{base}?{_with(request, district=r['unit__division_code'])}" for r in by_district],
+        as_of=as_of,
+    )
+    can_triage = user_can(request.user, Action.SUPERVISE) or user_can(request.user, Action.CHANGE)
+    table = finding_table(
+        list(page), texts.RuleTexts(list(page)), zh=zh, sort=sort, query=request.GET, select=can_triage
+    )
     return render(
         request,
         "screening/finding_list.html",
         {
             "form": form,
             "page": page,
-            "chart": {"areas": by_area, "districts": by_district},
+            "table": table,
+            "chart_area": chart_area,
+            "chart_district": chart_district,
             "by_status": by_status,
-            "can_triage": user_can(request.user, Action.SUPERVISE) or user_can(request.user, Action.CHANGE),
+            "can_triage": can_triage,
             "can_run": user_can(request.user, Action.SUPERVISE),
             "sort": sort,
         },
     )
+
+
+def _with(request, **params) -> str:
+    """The current filters with some replaced (a chart's bar links to its list); no page, no sort."""
+    query = request.GET.copy()
+    for name in ("page", "export"):
+        query.pop(name, None)
+    for k, v in params.items():
+        query[k] = v
+    return query.urlencode()
 
 
 @login_required
@@ -243,7 +208,10 @@ def rule_list(request):
     return render(
         request,
         "screening/rule_list.html",
-        {"rules": rules, "zh": _lang_zh(), "can_write_rules": user_can(request.user, Action.SUPERVISE)},
+        {
+            "table": rule_table(rules, zh=_lang_zh()),
+            "can_write_rules": user_can(request.user, Action.SUPERVISE),
+        },
     )
 
 
@@ -419,7 +387,7 @@ def run_list(request):
     return render(
         request,
         "screening/run_list.html",
-        {"page": page, "can_run": user_can(request.user, Action.SUPERVISE)},
+        {"page": page, "table": run_table(page), "can_run": user_can(request.user, Action.SUPERVISE)},
     )
 
 
@@ -430,8 +398,7 @@ def run_detail(request, pk):
     run = ScreeningRun.objects.filter(pk=pk).first()
     if run is None:
         raise Http404
-    rules = sorted(run.rule_seconds.items())
-    return render(request, "screening/run_detail.html", {"run": run, "rules": rules})
+    return render(request, "screening/run_detail.html", {"run": run, "table": run_rules_table(run)})
 
 
 @login_required
