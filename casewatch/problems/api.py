@@ -11,7 +11,6 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
@@ -25,7 +24,7 @@ from casewatch.problems import evidence as evidence_files
 from casewatch.problems import services_accountability as accountability
 from casewatch.problems import services_orders as orders
 from casewatch.problems.choices import Measure, ProblemSource
-from casewatch.problems.filtersets import ProblemFilterForm
+from casewatch.problems.filtersets import OrderFilterForm, ProblemFilterForm
 from casewatch.problems.models import (
     AccountabilityReview,
     Evidence,
@@ -160,11 +159,9 @@ def list_problems(
     mine: bool = False,
 ):
     """Problems in scope, with the same filters as the list page (``metric`` as on the board)."""
-    params = {k: v for k, v in locals().items() if k != "request" and v not in ("", None, False)}
-    form = ProblemFilterForm(params)
-    if params and not form.is_valid():
-        raise HttpError(422, _("The filters are not valid: %(e)s") % {"e": form.errors.as_text()})
-    qs = form.filter(Problem.objects.restrict(request.auth, Action.VIEW), request.auth)
+    params = {k: v for k, v in locals().items() if k != "request"}
+    form = ProblemFilterForm.for_api(params)  # the page's form: same rows, same bilingual refusal
+    qs = form.apply(Problem.objects.restrict(request.auth, Action.VIEW), request.auth)
     return qs.select_related("unit", "assignee").order_by("id")
 
 
@@ -331,15 +328,11 @@ class TextIn(Schema):
 
 @router.get("/orders", response=list[OrderOut])
 @paginate(LimitOffsetPagination)
-def list_orders(request, status: str = "", listed: bool | None = None, level: str = ""):
-    qs = SupervisionOrder.objects.restrict(request.auth, Action.VIEW)
-    if status:
-        qs = qs.filter(status=status)
-    if listed is not None:
-        qs = qs.filter(listed=listed)
-    if level:
-        qs = qs.filter(level=level)
-    return qs.order_by("id")
+def list_orders(request, status: str = "", level: str = "", listed: bool = False, overdue: bool = False):
+    """Orders in scope with the order list page's filters (problems.filtersets.OrderFilterForm;
+    a malformed value is a 422 with the page's message in Chinese and English)."""
+    form = OrderFilterForm.for_api({"status": status, "level": level, "listed": listed, "overdue": overdue})
+    return form.apply(SupervisionOrder.objects.restrict(request.auth, Action.VIEW)).order_by("id")
 
 
 @router.post("/orders", response={201: OrderOut})

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from casewatch.analytics.ningbo import CITY_CODE, DISTRICTS
+from casewatch.core.filtersets import SharedFilterForm
 from casewatch.problems.choices import (
     Measure,
     OrderLevel,
@@ -36,7 +37,7 @@ def _all(options):
     return [("", _("All"))] + list(options)
 
 
-class ProblemFilterForm(forms.Form):
+class ProblemFilterForm(SharedFilterForm):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     metric = forms.ChoiceField(label=_("Figure"), required=False, choices=_all(METRIC_CHOICES))
     status = forms.ChoiceField(label=_("Status"), required=False, choices=_all(ProblemStatus.choices))
@@ -91,7 +92,7 @@ class ProblemFilterForm(forms.Form):
         return qs
 
 
-class OrderFilterForm(forms.Form):
+class OrderFilterForm(SharedFilterForm):
     status = forms.ChoiceField(label=_("Status"), required=False, choices=_all(OrderStatus.choices))
     level = forms.ChoiceField(label=_("Level"), required=False, choices=_all(OrderLevel.choices))
     listed = forms.BooleanField(label=_("Listed only"), required=False)

@@ -15,14 +15,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from casewatch.core.choices import Action, Role
-from casewatch.core.exports import xlsx_response
 from casewatch.core.models import Staff, Unit, User
 from casewatch.core.pagination import paginate
 from casewatch.core.services import get_scoped_or_404, record_export
+from casewatch.core.tables import xlsx
 from casewatch.problems import evidence as evidence_files
 from casewatch.problems import notifications, services
 from casewatch.problems.choices import CLOSED_STATUSES, OPEN_STATUSES, ProblemStatus
-from casewatch.problems.filtersets import DISTRICT_CHOICES, ProblemFilterForm
+from casewatch.problems.filtersets import ProblemFilterForm
 from casewatch.problems.forms import (
     HANDLING_ROLES,
     AssignForm,
@@ -37,11 +37,9 @@ from casewatch.problems.forms import (
 )
 from casewatch.problems.models import Evidence, Problem, ProblemEvent
 from casewatch.problems.services import can
+from casewatch.problems.tables import evidence_table, history_table, problem_table
 
 S = ProblemStatus
-
-
-DISTRICT_NAMES = dict(DISTRICT_CHOICES)
 
 
 def _errors(request, exc: ValidationError) -> None:
@@ -49,50 +47,7 @@ def _errors(request, exc: ValidationError) -> None:
 
 
 def export_header() -> list[str]:
-    return [
-        _("Number"),
-        _("Source"),
-        _("Status"),
-        _("Severity"),
-        _("District"),
-        _("Unit"),
-        _("Case number"),
-        _("Area"),
-        _("Title"),
-        _("Description"),
-        _("Required measure"),
-        _("Responsible person"),
-        _("Assigned to"),
-        _("Found"),
-        _("Deadline"),
-        _("Overdue (days)"),
-        _("Verified"),
-        _("Times returned"),
-    ]
-
-
-def export_rows(qs, today):
-    for p in qs.iterator(chunk_size=2000):
-        yield [
-            p.pk,
-            p.get_source_display(),
-            p.get_status_display(),
-            p.get_severity_display(),
-            DISTRICT_NAMES.get(p.unit.division_code, p.unit.division_code),
-            f"{p.unit.parent.name} {p.unit.name}" if p.unit.parent_id else p.unit.name,
-            p.case.case_number if p.case_id else "",
-            p.area,
-            p.title,
-            p.description,
-            p.measure_text,
-            p.responsible.name if p.responsible_id else "",
-            (p.assignee.get_full_name() or p.assignee.username) if p.assignee_id else "",
-            timezone.localtime(p.created_at),
-            p.deadline,
-            p.days_overdue(today),
-            timezone.localtime(p.verified_at) if p.verified_at else "",
-            p.return_count,
-        ]
+    return problem_table([], timezone.localdate(), export=True).header()
 
 
 @login_required
@@ -101,14 +56,17 @@ def problem_list(request):
     user = request.user
     today = timezone.localdate()
     form = ProblemFilterForm(request.GET or None)
-    qs = form.filter(Problem.objects.restrict(user, Action.VIEW), user, today)
-    if request.GET.get("export") == "xlsx":
+    qs = form.apply(Problem.objects.restrict(user, Action.VIEW), user, today)
+    # a malformed filter exports nothing: the page says what is wrong instead
+    if request.GET.get("export") == "xlsx" and not (form.is_bound and form.errors):
         if not can(user, Action.EXPORT):
             raise PermissionDenied(_("Your role may not export."))
         qs = qs.select_related("unit", "unit__parent", "case", "responsible", "assignee").order_by("id")
         count = qs.count()
         record_export(user, "problems.problem", count, "xlsx")
-        return xlsx_response("problems.xlsx", "problems", export_header(), export_rows(qs, today))
+        return xlsx(
+            problem_table(qs.iterator(chunk_size=2000), today, export=True), "problems.xlsx", "problems"
+        )
     by_status = {r["status"]: r["n"] for r in qs.order_by().values("status").annotate(n=Count("id"))}
     page = paginate(
         request, qs.select_related("unit", "unit__parent", "assignee", "case").order_by("deadline", "id")
@@ -127,6 +85,7 @@ def problem_list(request):
         {
             "form": form,
             "page": page,
+            "table": problem_table(page, today, select=supervisor),
             "total": page.paginator.count,
             "by_status": [(value, label, by_status.get(value, 0)) for value, label in S.choices],
             "today": today,
@@ -224,6 +183,8 @@ def problem_detail(request, pk):
         "can_deadline": status in OPEN_STATUSES and supervise,
         "can_order": supervise,
     }
+    context["evidence_table"] = evidence_table(context["evidence"])
+    context["history_table"] = history_table(context["events"])
     if context["can_assign"]:
         context["assign_form"] = AssignForm(
             people=_assign_people(problem), initial={"assignee": problem.assignee_id}

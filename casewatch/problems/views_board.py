@@ -10,8 +10,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
+from casewatch.core import charts, tables
 from casewatch.core.choices import Action
 from casewatch.core.services import record_export
 from casewatch.problems import board, reports
@@ -39,10 +41,65 @@ def board_page(request):
         {
             "form": form,
             "figures": figures,
+            "map_chart": map_chart(figures),
+            "trend_chart": trend_chart(figures),
+            "orders_table": listed_orders_table(figures["listed_orders"]),
             "notice_form": NoticeForm(initial={"since": since, "until": until, "ranked": True}),
             "can_export": can(request.user, Action.EXPORT),
             "can_notice": can(request.user, Action.SUPERVISE),
         },
+    )
+
+
+def map_chart(figures: dict) -> dict:
+    """Ningbo's districts coloured by rectification rate; a district links to its problems."""
+    rows = [
+        {
+            "name": d["name"],
+            "value": d["value"],
+            "link": d["link"],
+            "tip": f"{d['rectified']} / {d['found']}" + (f" · {d['overdue']} ⚠" if d["overdue"] else ""),
+        }
+        for d in figures["map"]
+    ]
+    return charts.area_map(
+        "宁波", rows, as_of=figures["today"], title=_("Map of Ningbo coloured by rectification rate")
+    )
+
+
+def trend_chart(figures: dict) -> dict:
+    """Problems found (bars) and rectified (line) per month, months in order."""
+    t = figures["trend"]
+    return charts.bars(
+        t["months"],
+        [(_("problems found"), t["found"]), (_("rectified"), t["rectified"])],
+        horizontal=False,
+        order="label",
+        line=[1],
+        as_of=figures["today"],
+        title=_("Problems found and rectified per month"),
+    )
+
+
+def listed_orders_table(orders: list[dict]) -> tables.Table:
+    C = tables.Column  # noqa: N806 - short constructor keeps the columns readable
+
+    def deadline(o):
+        if not o["overdue"]:
+            return o["deadline"]
+        return format_html('{} <span class="status light-red">{}</span>', o["deadline"], _("overdue"))
+
+    return tables.Table(
+        [
+            C("#", lambda o: o["id"], link=lambda o: o["url"]),
+            C(_("Title"), lambda o: o["title"], link=lambda o: o["url"]),
+            C(_("Unit"), lambda o: o["unit"]),
+            C(_("Level"), lambda o: o["level_label"]),
+            C(_("Deadline"), lambda o: o["deadline"], show=deadline),
+        ],
+        orders,
+        empty=_("No listed orders."),
+        testid="listed-orders",
     )
 
 
