@@ -14,6 +14,7 @@ from casewatch.core.choices import Action
 from casewatch.core.masking import mask
 from casewatch.property import dashboard, services
 from casewatch.property.errors import PropertyError
+from casewatch.property.filtersets import ItemFilterForm
 from casewatch.property.models import Item
 
 router = Router(tags=["property"])
@@ -67,15 +68,12 @@ class ScanIn(Schema):
 
 @router.get("/items", response=list[ItemOut])
 @paginate(LimitOffsetPagination)
-def list_items(request, status: str | None = None, case_id: int | None = None, q: str | None = None):
-    qs = Item.objects.restrict(request.auth, Action.VIEW).select_related("case", "location").order_by("code")
-    if status:
-        qs = qs.filter(status=status)
-    if case_id:
-        qs = qs.filter(case_id=case_id)
-    if q:
-        qs = qs.filter(code__startswith=services.normalise(q))
-    return qs
+def list_items(request, status: str | None = None, case_id: str | None = None, q: str | None = None):
+    """Items in scope with the ledger page's filters (property.filtersets); a malformed value is
+    a 422 with the page's message, in Chinese and in English."""
+    form = ItemFilterForm.for_api({"status": status, "case_id": case_id, "q": q})
+    qs = Item.objects.restrict(request.auth, Action.VIEW).select_related("case", "location")
+    return form.apply(qs).order_by("code")
 
 
 @router.get("/items/{code}", response={200: dict, 400: dict})

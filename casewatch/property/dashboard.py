@@ -119,13 +119,27 @@ def figures(user, centre: str = "") -> dict:
 
 
 def chart_data(fig: dict) -> dict:
-    """What the dashboard's ECharts script reads (json_script)."""
+    """The dashboard's charts as specs for the shared chart helper (core.charts): category
+    shares, items per legal-custody agency and warehouse (most first), items by age (in age
+    order), each with the time the figures were computed."""
+    from casewatch.core import charts
+
+    as_of = fig.get("computed_at")
     return {
-        "status": [{"name": r["label"], "value": r["n"]} for r in fig["by_status"]],
-        "category": [
-            {"name": r["label"], "value": r["n"], "yuan": float(r["value"] or 0)} for r in fig["by_category"]
-        ],
-        "agency": [{"name": r["custody_unit__name"], "value": r["n"]} for r in fig["by_agency"]],
-        "age": [{"name": r["label"], "value": r["n"]} for r in fig["by_age"]],
-        "place": [{"name": r["name"] or r["code"] or "—", "value": r["n"]} for r in fig["by_place"]],
+        "category": charts.pie([(r["label"], r["n"]) for r in fig["by_category"]], as_of=as_of),
+        "agency": charts.bars(
+            [r["custody_unit__name"] for r in fig["by_agency"]],
+            values=[r["n"] for r in fig["by_agency"]],
+            order="desc",
+            as_of=as_of,
+        ),
+        "place": charts.bars(
+            [r["name"] or r["code"] or "—" for r in fig["by_place"]],
+            values=[r["n"] for r in fig["by_place"]],
+            order="desc",
+            as_of=as_of,
+        ),
+        "age": charts.bars(
+            [r["label"] for r in fig["by_age"]], values=[r["n"] for r in fig["by_age"]], as_of=as_of
+        ),
     }

@@ -20,8 +20,9 @@ from casewatch.core.permissions import user_can
 from casewatch.core.services import get_scoped_or_404
 from casewatch.property import choices as C
 from casewatch.property import dashboard as dash
-from casewatch.property import forms, services
+from casewatch.property import forms, services, tables
 from casewatch.property.errors import PropertyError
+from casewatch.property.filtersets import ItemFilterForm
 from casewatch.property.models import Handover, Item
 
 
@@ -40,6 +41,9 @@ def dashboard(request):
         {
             "fig": fig,
             "charts": dash.chart_data(fig),
+            "agency_table": tables.by_agency_table(fig["by_agency"]),
+            "alert_table": tables.alert_count_table(fig["alerts"]),
+            "overdue_table": tables.overdue_table(fig["overdue"]),
             "centres": _centres(request.user),
             "centre": centre,
             "can_handle": user_can(request.user, Action.HANDLE),
@@ -51,18 +55,14 @@ def dashboard(request):
 @login_required
 def item_list(request):
     services.require(request.user, Action.VIEW)
+    form = ItemFilterForm(request.GET or None)
     qs = Item.objects.restrict(request.user, Action.VIEW).select_related("case", "location", "custody_unit")
-    q = request.GET.get("q", "").strip()
-    if q:
-        qs = qs.filter(code__startswith=services.normalise(q)) | qs.filter(case__case_number__contains=q)
-    status = request.GET.get("status", "")
-    if status in C.ItemStatus.values:
-        qs = qs.filter(status=status)
+    qs = form.apply(qs)
     page = Paginator(qs.order_by("code"), 50).get_page(request.GET.get("page"))
     return render(
         request,
         "property/item_list.html",
-        {"page": page, "q": q, "status": status, "statuses": C.ItemStatus.choices},
+        {"page": page, "form": form, "table": tables.item_table(page)},
     )
 
 
@@ -72,13 +72,16 @@ def item_detail(request, code: str):
         item = services.lookup(request.user, code)
     except PropertyError as exc:
         raise Http404(_("Not found.")) from exc
+    timeline = services.timeline(item)
     return render(
         request,
         "property/item_detail.html",
         {
             "item": item,
-            "timeline": services.timeline(item),
+            "timeline": timeline,
             "loans": item.loans.all(),
+            "timeline_table": tables.timeline_table(timeline),
+            "loan_table": tables.loan_table(item.loans.all()),
             "alerts": item.alerts.all(),
             "owner": {
                 "name": mask("name", item.owner_name),
@@ -197,6 +200,9 @@ def case_tab(request, pk: int):
         {
             "case": case,
             "items": items,
+            "items_table": tables.item_table(
+                items, with_case=False, testid="case-items", empty=_("No property recorded for this case.")
+            ),
             "handovers": case.property_handovers.all(),
             "handover_form": forms.HandoverForm(),
             "checkin_form": forms.CaseCheckInForm(),

@@ -18,7 +18,7 @@ from casewatch.core.masking import mask
 from casewatch.core.permissions import user_can
 from casewatch.core.services import get_scoped_or_404, record_export
 from casewatch.property import choices as C
-from casewatch.property import documents, forms, services
+from casewatch.property import documents, forms, services, tables
 from casewatch.property import services_inventory as inventory
 from casewatch.property.errors import PropertyError
 from casewatch.property.models import Inventory, Item, Location
@@ -154,6 +154,7 @@ def inventory_list(request):
         {
             "form": form,
             "inventories": invs,
+            "table": tables.inventory_table(invs),
             "centres": centres,
             "can_handle": user_can(request.user, Action.HANDLE),
         },
@@ -192,6 +193,7 @@ def inventory_detail(request, pk: int):
         return _file(
             documents.inventory_docx(inv, found, inventory.number(inv)), f"{inventory.number(inv)}.docx", DOCX
         )
+    found = _found(inv) if inv.result else []
     return render(
         request,
         "property/inventory_detail.html",
@@ -200,7 +202,8 @@ def inventory_detail(request, pk: int):
             "number": inventory.number(inv),
             "scans": inv.scans.select_related("item", "location").order_by("-at")[:50],
             "scanned": inv.scans.count(),
-            "found": _found(inv) if inv.result else [],
+            "found": found,
+            "found_table": tables.found_table(found),
             "can_handle": user_can(request.user, Action.HANDLE),
         },
     )
