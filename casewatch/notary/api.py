@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.utils import timezone
 from ninja import Router, Schema
 
 from casewatch.core.choices import Action
 from casewatch.core.masking import mask
 from casewatch.core.services import get_scoped_or_404
 from casewatch.notary import certificates, measures
+from casewatch.notary.filtersets import MeasuresPeriodForm
 from casewatch.notary.models import Application, Certificate, MatterType
 
 router = Router(tags=["notary"])
@@ -109,9 +109,11 @@ def application_detail(request, pk: int):
 
 
 @router.get("/measures")
-def measures_get(request, since: dt.date | None = None, until: dt.date | None = None):
-    today = timezone.localdate()
-    data = measures.figures(request.auth, since or today.replace(month=1, day=1), until or today)
+def measures_get(request, since: str | None = None, until: str | None = None):
+    """The measures page's figures for a period (notary.filtersets: same defaults, same 422 with
+    the page's message in Chinese and English for a malformed or reversed period)."""
+    since, until = MeasuresPeriodForm.for_api({"since": since, "until": until}).period()
+    data = measures.figures(request.auth, since, until)
     return {**data, "since": data["since"].isoformat(), "until": data["until"].isoformat()}
 
 

@@ -19,7 +19,7 @@ from casewatch.core.choices import Action, AuditAction
 from casewatch.core.masking import mask
 from casewatch.core.permissions import user_can
 from casewatch.core.services import get_scoped_or_404, reveal
-from casewatch.notary import certificates, importing, services
+from casewatch.notary import certificates, importing, services, tables
 from casewatch.notary.catalogue import material_label
 from casewatch.notary.choices import Channel, ItemStatus
 from casewatch.notary.forms import DeliveryForm, ImportForm, ReasonForm, RequestForm
@@ -65,7 +65,7 @@ def queue(request):
         request,
         "notary/queue.html",
         {
-            "rows": rows,
+            "rows": tables.queue_table(rows),
             "status": status,
             "statuses": ItemStatus.choices,
             "can_handle": user_can(request.user, Action.HANDLE),
@@ -252,7 +252,14 @@ def import_view(request):
         if report["ok"]:
             messages.success(request, _("%(n)s applications imported.") % {"n": report["created"]})
     return render(
-        request, "notary/import.html", {"form": form, "report": report, "columns": importing.COLUMNS}
+        request,
+        "notary/import.html",
+        {
+            "form": form,
+            "report": report,
+            "errors": tables.import_error_table(report["errors"]) if report else None,
+            "columns": importing.COLUMNS,
+        },
     )
 
 
@@ -262,4 +269,6 @@ def certificate_list(request):
     q = (request.GET.get("q") or "").strip()
     if q:
         qs = qs.filter(Q(number__icontains=q) | Q(item__application__number__icontains=q))
-    return render(request, "notary/certificate_list.html", {"certs": qs[:200], "q": q})
+    return render(
+        request, "notary/certificate_list.html", {"certs": tables.certificate_table(qs[:200]), "q": q}
+    )

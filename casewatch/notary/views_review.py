@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,8 +14,9 @@ from casewatch.core.choices import Action, AuditAction
 from casewatch.core.exports import xlsx_response
 from casewatch.core.permissions import user_can
 from casewatch.core.services import get_scoped_or_404
-from casewatch.notary import measures, services, standards
+from casewatch.notary import measures, services, standards, tables
 from casewatch.notary.catalogue import CHECK_LABEL, CHECKLIST
+from casewatch.notary.filtersets import MeasuresPeriodForm
 from casewatch.notary.forms import ReviewForm, SampleForm
 from casewatch.notary.models import Review, ReviewSample
 
@@ -57,8 +55,8 @@ def review_list(request):
         request,
         "notary/review_list.html",
         {
-            "reviews": reviews[:300],
-            "samples": samples,
+            "reviews": tables.review_table(reviews[:300]),
+            "samples": tables.sample_table(samples),
             "form": form,
             "can_review": _can_review(request.user),
             "offices": services.offices(),
@@ -88,98 +86,52 @@ def review_detail(request, pk):
             "review": review,
             "form": form,
             "results": results,
+            "results_table": tables.result_table(results),
             "can_review": _can_review(request.user),
         },
     )
 
 
-def _period(request) -> tuple[dt.date, dt.date]:
-    today = timezone.localdate()
-    try:
-        since = dt.date.fromisoformat(request.GET.get("since", ""))
-    except ValueError:
-        since = today.replace(month=1, day=1)
-    try:
-        until = dt.date.fromisoformat(request.GET.get("until", ""))
-    except ValueError:
-        until = today
-    return since, until
-
-
-def _pct(v) -> str:
-    """A rate as a percentage rounded half up to 2 decimals (docs/indicators.md)."""
-    if v is None:
-        return "—"
-    return f"{(Decimal(str(v)) * 100).quantize(Decimal('0.01'), ROUND_HALF_UP)}%"
-
-
-def _days(v) -> str:
-    return "—" if v is None else str(Decimal(str(v)).quantize(Decimal("0.1"), ROUND_HALF_UP))
-
-
 @login_required
 def measures_view(request):
-    since, until = _period(request)
+    today = timezone.localdate()
+    form = MeasuresPeriodForm(
+        request.GET or None, initial={"since": today.replace(month=1, day=1), "until": today}
+    )
+    period = form.period()
+    if period is None:  # a malformed or reversed period is said, not replaced by the default
+        return render(
+            request,
+            "notary/measures.html",
+            {"form": form, "data": None, "can_export": user_can(request.user, Action.EXPORT)},
+        )
+    since, until = period
     data = measures.figures(request.user, since, until)
+    offices = tables.office_table(data["offices"])
     if request.GET.get("format") == "xlsx":
         services.require(request.user, Action.EXPORT)
-        header = [
-            _("Office code"),
-            _("Office"),
-            _("Online"),
-            _("Window"),
-            _("Imported"),
-            _("Total"),
-            _("Share done online"),
-            _("Issued"),
-            _("On time"),
-            _("On-time rate"),
-        ]
-        rows = [
-            [
-                r["office"],
-                r["name"],
-                r["online"],
-                r["window"],
-                r["import"],
-                r["total"],
-                _pct(r["online_share"]),
-                r["issued"],
-                r["on_time"],
-                _pct(r["on_time_rate"]),
-            ]
-            for r in data["offices"]
-        ]
+        rows = list(offices.values())
         audit.record(
             AuditAction.EXPORT,
             user=request.user,
             object_type="notary.measures",
             message=f"notary measures {since}..{until}, {len(rows)} offices",
         )
-        return xlsx_response(f"notary-measures-{since}-{until}.xlsx", _("Notarisation"), header, rows)
-    offices = [
-        {**r, "online_pct": _pct(r["online_share"]), "on_time_pct": _pct(r["on_time_rate"])}
-        for r in data["offices"]
-    ]
-    matters = [
-        {
-            **m,
-            "avg": _days(m["avg_days"]),
-            "on_time_pct": _pct(measures.rate(m["on_time"], m["n"])),
-        }
-        for m in data["matters"]
-    ]
+        return xlsx_response(
+            f"notary-measures-{since}-{until}.xlsx", _("Notarisation"), offices.header(), rows
+        )
     checks = [(CHECK_LABEL[c], data["reviews"]["by_check"][c]) for c, _l, _s in CHECKLIST]
     return render(
         request,
         "notary/measures.html",
         {
+            "form": form,
             "data": data,
             "offices": offices,
-            "matters": matters,
-            "checks": checks,
-            "totals_online": _pct(data["totals"]["online_share"]),
-            "totals_on_time": _pct(data["totals"]["on_time_rate"]),
+            "matters": tables.matter_table(data["matters"]),
+            "checks": tables.check_table(checks),
+            "totals_online": tables.pct(data["totals"]["online_share"]),
+            "totals_on_time": tables.pct(data["totals"]["on_time_rate"]),
             "can_export": user_can(request.user, Action.EXPORT),
         },
     )
