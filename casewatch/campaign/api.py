@@ -9,6 +9,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from casewatch.campaign import services
+from casewatch.campaign.filtersets import NormFilterForm, SessionFilterForm
 from casewatch.campaign.models import EducationSession, Norm, ReportSnapshot
 from casewatch.core.choices import Action
 from casewatch.core.models import Unit
@@ -88,19 +89,23 @@ def compute_report(request, body: ReportIn):
 
 
 @router.get("/sessions/")
-def list_sessions(request, start: dt.date | None = None, end: dt.date | None = None):
-    """Warning-education sessions in scope with their attendance counts."""
+def list_sessions(
+    request,
+    start: str | None = None,
+    end: str | None = None,
+    form: str | None = None,
+    unit: str | None = None,
+):
+    """Warning-education sessions in scope with their attendance counts, with the sessions page's
+    filters (campaign.filtersets; 422 with the page's bilingual message for a malformed value)."""
     from django.db.models import Count
 
-    qs = (
+    filters = SessionFilterForm.for_api({"start": start, "end": end, "form": form, "unit": unit})
+    qs = filters.apply(
         EducationSession.objects.restrict(request.auth, Action.VIEW)
         .select_related("unit")
         .annotate(n=Count("attendance"))
     )
-    if start:
-        qs = qs.filter(held_on__gte=start)
-    if end:
-        qs = qs.filter(held_on__lte=end)
     return [
         {
             "id": s.pk,
@@ -115,13 +120,13 @@ def list_sessions(request, start: dt.date | None = None, end: dt.date | None = N
 
 
 @router.get("/norms/")
-def list_norms(request, q: str = "", kind: str | None = None):
-    """The register of norms in scope, searchable over the full text."""
-    qs = Norm.objects.restrict(request.auth, Action.VIEW).select_related("unit").prefetch_related("links")
-    if q:
-        qs = services.search_norms(qs, q)
-    if kind:
-        qs = qs.filter(kind=kind)
+def list_norms(request, q: str = "", kind: str | None = None, status: str | None = None):
+    """The register of norms in scope, searchable over the full text, with the register page's
+    filters (campaign.filtersets; 422 with the page's bilingual message for a malformed value)."""
+    filters = NormFilterForm.for_api({"q": q, "kind": kind, "status": status})
+    qs = filters.apply(
+        Norm.objects.restrict(request.auth, Action.VIEW).select_related("unit").prefetch_related("links")
+    )
     return [
         {
             "id": n.pk,

@@ -7,15 +7,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from casewatch.campaign import forms, reports, services
-from casewatch.campaign.choices import NormKind, NormStatus, SessionForm, TopicStatus
+from casewatch.campaign import forms, reports, services, tables
+from casewatch.campaign.choices import TopicStatus
+from casewatch.campaign.filtersets import NormFilterForm, SessionFilterForm
 from casewatch.campaign.models import (
     Attendance,
     Campaign,
@@ -24,6 +25,7 @@ from casewatch.campaign.models import (
     ReportSnapshot,
     ResearchTopic,
 )
+from casewatch.core import charts
 from casewatch.core.choices import Action
 from casewatch.core.models import Unit
 from casewatch.core.permissions import user_can
@@ -64,6 +66,7 @@ def home(request):
             t.total = len(ms)
             t.progress = round(100 * t.done / t.total) if t.total else 0
             t.module_url = _task_url(t.kind)
+        c.task_table = tables.task_table(c.tasks.all())
     latest = ReportSnapshot.objects.restrict(request.user).select_related("unit").first()
     return render(request, "campaign/home.html", {"campaigns": campaigns, "latest": latest})
 
@@ -92,12 +95,8 @@ def session_list(request):
     qs = (
         EducationSession.objects.restrict(request.user).select_related("unit").annotate(n=Count("attendance"))
     )
-    form_kind = request.GET.get("form", "")
-    if form_kind in SessionForm.values:
-        qs = qs.filter(form=form_kind)
-    unit = request.GET.get("unit", "").strip()
-    if unit:
-        qs = qs.filter(Q(unit__code=unit) | Q(unit__path__contains=f"/{unit}/"))
+    filters = SessionFilterForm(request.GET or None)
+    qs = filters.apply(qs)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     create = forms.SessionCreateForm(user=request.user) if user_can(request.user, Action.CHANGE) else None
     return render(
@@ -105,10 +104,9 @@ def session_list(request):
         "campaign/session_list.html",
         {
             "page": page,
+            "table": tables.session_table(page),
             "create": create,
-            "forms_choices": SessionForm.choices,
-            "form_kind": form_kind,
-            "unit": unit,
+            "filters": filters,
         },
     )
 
@@ -151,6 +149,7 @@ def session_detail(request, pk):
         {
             "session": session,
             "page": page,
+            "table": tables.attendance_table(page),
             "count": rows.count(),
             "can_change": user_can(request.user, Action.CHANGE),
             "import_form": forms.AttendanceImportForm(),
@@ -241,15 +240,8 @@ def coverage(request):
 def norm_list(request):
     _require(request)
     qs = Norm.objects.restrict(request.user).select_related("unit").annotate(n_links=Count("links"))
-    q = request.GET.get("q", "").strip()
-    if q:
-        qs = services.search_norms(qs, q)
-    kind = request.GET.get("kind", "")
-    if kind in NormKind.values:
-        qs = qs.filter(kind=kind)
-    status = request.GET.get("status", "")
-    if status in NormStatus.values:
-        qs = qs.filter(status=status)
+    filters = NormFilterForm(request.GET or None)
+    qs = filters.apply(qs)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     create = forms.NormForm(user=request.user) if user_can(request.user, Action.CHANGE) else None
     return render(
@@ -257,11 +249,8 @@ def norm_list(request):
         "campaign/norm_list.html",
         {
             "page": page,
-            "q": q,
-            "kind": kind,
-            "status": status,
-            "kinds": NormKind.choices,
-            "statuses": NormStatus.choices,
+            "table": tables.norm_table(page),
+            "filters": filters,
             "create": create,
         },
     )
@@ -314,7 +303,7 @@ def norm_detail(request, pk):
         "campaign/norm_detail.html",
         {
             "norm": norm,
-            "links": norm.links.all(),
+            "links": tables.norm_link_table(norm.links.all()),
             "co_issuers": norm.co_issuers.all(),
             "link_form": forms.NormLinkForm() if user_can(request.user, Action.CHANGE) else None,
         },
@@ -336,7 +325,13 @@ def topic_list(request):
     return render(
         request,
         "campaign/topic_list.html",
-        {"page": page, "status": status, "statuses": TopicStatus.choices, "create": create},
+        {
+            "page": page,
+            "table": tables.topic_table(page),
+            "status": status,
+            "statuses": TopicStatus.choices,
+            "create": create,
+        },
     )
 
 
@@ -429,6 +424,7 @@ def report(request):
         "campaign/report.html",
         {
             "page": page,
+            "table": tables.snapshot_table(page),
             "scope": request.user.scope,
             "default_start": default_start,
             "default_end": default_end,
@@ -461,14 +457,21 @@ def snapshot(request, pk):
     groups = {}
     for f in figures:
         groups.setdefault(f["group"], []).append(f)
-    chart = [
-        {
-            "name": f["label_zh"] if request.LANGUAGE_CODE.startswith("zh") else f["label_en"],
-            "value": f["value"],
-        }
+    zh = request.LANGUAGE_CODE.startswith("zh")
+    groups = {g: tables.figure_table(g, rows, zh=zh) for g, rows in groups.items()}
+    rates = [
+        f
         for f in figures
         if f.get("unit") == "%" and isinstance(f.get("value"), int | float) and f["value"] >= 0
     ]
+    chart = charts.bars(
+        [f["label_zh"] if zh else f["label_en"] for f in rates],
+        values=[f["value"] for f in rates],
+        links=[f.get("link") or "" for f in rates],
+        percent=True,
+        max_value=100,
+        as_of=snap.as_of,
+    )
     return render(
         request,
         "campaign/snapshot.html",
