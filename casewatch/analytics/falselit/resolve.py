@@ -417,7 +417,9 @@ def _counterpart_links(con: duckdb.DuckDBPyConnection, cfg: Config, known: set) 
         f"""
         WITH rec AS (SELECT party_id, kind, name_py, birth_date, phone_norm, reliable_id FROM fl_pop),
         -- one case: an unidentified record and another record of its name in the same case
-        ua AS (SELECT cp.unit_code, cp.case_number, cp.party_id, r.kind, r.name_py
+        -- MATERIALIZED: without it the planner paired every two co-parties of every case (4.2 M
+        -- rows at 1M cases) before keeping the few records these CTEs select
+        ua AS MATERIALIZED (SELECT cp.unit_code, cp.case_number, cp.party_id, r.kind, r.name_py
                FROM case_parties cp JOIN rec r USING (party_id) WHERE r.reliable_id IS NULL),
         same_case AS (
             SELECT least(a.party_id, b.party_id) AS l, greatest(a.party_id, b.party_id) AS r
@@ -428,7 +430,7 @@ def _counterpart_links(con: duckdb.DuckDBPyConnection, cfg: Config, known: set) 
         -- a shared associate: the records of every uncommon name an unidentified record carries
         nb AS (SELECT * FROM fl_name_n),
         names AS (SELECT DISTINCT ua.kind, ua.name_py FROM ua JOIN nb USING (kind, name_py) WHERE nb.n <= {cap}),
-        app AS (SELECT cp.unit_code, cp.case_number, cp.party_id, r.kind, r.name_py
+        app AS MATERIALIZED (SELECT cp.unit_code, cp.case_number, cp.party_id, r.kind, r.name_py
                 FROM case_parties cp JOIN rec r USING (party_id) SEMI JOIN names USING (kind, name_py)),
         ctx AS (
             SELECT DISTINCT x.party_id, x.kind, x.name_py, op.kind || ':' || op.name_py AS other
