@@ -436,6 +436,15 @@ def fund_aging_sql(con, as_of: dt.date) -> str:
     if not source:
         return _FUND_AGING_SQL.format(as_of=as_of.isoformat(), days=PAYOUT_DAYS)
     a = as_of.isoformat()
+    (last,) = con.execute(f"SELECT max(last_out_on) FROM {source}").fetchall()[0]  # noqa: S608
+    if last is None or as_of >= last:  # no payout after the day (today's page): nothing to subtract
+        return f"""
+        SELECT movement_id, unit_code, case_number, received_on, amount, paid_out_total AS paid_out,
+               amount - paid_out_total AS held,
+               date_diff('day', received_on, DATE '{a}') AS age_days,
+               date_diff('day', received_on, DATE '{a}') > {PAYOUT_DAYS} AS aged
+        FROM {source} WHERE received_on <= DATE '{a}' AND amount - paid_out_total > 0
+        """  # noqa: S608 - a date and the derived table's name
     return f"""
         WITH late AS (
           SELECT receipt_id, SUM(amount) AS amt FROM case_fund_movements

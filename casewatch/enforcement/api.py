@@ -53,6 +53,7 @@ def listings(request, as_of: dt.date | None = None, state: str = "", limit: int 
         state=state,
         limit=min(max(limit, 1), 5000),
         offset=offset,
+        counts=False,
     )
     return [{**r, "debtor": mask("party_id", r["debtor_party_id"])} for r in out]
 
@@ -79,6 +80,7 @@ def eligibility(request, as_of: dt.date | None = None, reason: str = "", limit: 
         reason=reason,
         limit=min(max(limit, 1), 5000),
         offset=offset,
+        count=False,
     )
     return [
         {

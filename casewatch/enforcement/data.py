@@ -70,14 +70,23 @@ def _scoped(con, source_sql: str, user, order: str) -> list[dict]:
 
 
 def _scoped_page(
-    con, source_sql: str, user, order: str, where: str, params: list, limit: int, offset: int = 0
-) -> tuple[list[dict], int]:
-    """The first ``limit`` rows in the user's scope matching ``where`` and how many match: the
-    filter, count and limit run in DuckDB, so a page never turns the whole city's rows into Python."""
+    con,
+    source_sql: str,
+    user,
+    order: str,
+    where: str,
+    params: list,
+    limit: int,
+    offset: int = 0,
+    count: bool = True,
+) -> tuple[list[dict], int | None]:
+    """The first ``limit`` rows in the user's scope matching ``where`` and how many match (None
+    without ``count``): the filter, count and limit run in DuckDB, so a page never turns the whole
+    city's rows into Python."""
     _scope(con, user)
     con.execute(f"CREATE OR REPLACE TEMP VIEW result_view AS {source_sql}")
     base = f"FROM result_view WHERE unit_code IN (SELECT code FROM scope_units) AND ({where})"  # noqa: S608 - fixed fragments
-    (total,) = con.execute(f"SELECT COUNT(*) {base}", params).fetchall()[0]
+    total = con.execute(f"SELECT COUNT(*) {base}", params).fetchall()[0][0] if count else None
     page = f"LIMIT {int(limit)} OFFSET {max(int(offset), 0)}"
     rows = con.sql(f"SELECT * {base} ORDER BY {order} {page}", params=params).to_arrow_table()  # noqa: S608
     return rows.to_pylist(), total
@@ -103,10 +112,17 @@ def _eligibility_sql(con, as_of: dt.date) -> str:
 
 
 def listing_page(
-    user, as_of: dt.date, state: str = "", wrongful: bool = False, limit: int = 500, offset: int = 0
+    user,
+    as_of: dt.date,
+    state: str = "",
+    wrongful: bool = False,
+    limit: int = 500,
+    offset: int = 0,
+    counts: bool = True,
 ):
     """(first rows, matching count, count per deletion state) of the listings in the user's scope,
-    optionally one state and only wrongful ones; the same order as `listing_rows`."""
+    optionally one state and only wrongful ones; the same order as `listing_rows`. Without
+    ``counts`` (the API) only the rows: (rows, None, {})."""
     con = connect()
     where, params = ["TRUE"], []
     if state:
@@ -115,28 +131,30 @@ def listing_page(
     if wrongful:
         where.append("wrongful IS NOT NULL AND wrongful <> ''")
     cond = " AND ".join(where)
-    rows, total = _scoped_page(
-        con, _listing_sql(con, as_of), user, _LISTING_ORDER, cond, params, limit, offset
+    rows, _n = _scoped_page(
+        con, _listing_sql(con, as_of), user, _LISTING_ORDER, cond, params, limit, offset, count=False
     )
-    counts = dict(
+    if not counts:
+        return rows, None, {}
+    by_state = dict(  # the count per state; their sum is the matching count (one pass, not two)
         con.execute(
             "SELECT deletion_state, COUNT(*) FROM result_view WHERE unit_code IN (SELECT code FROM scope_units) "  # noqa: S608 - cond is built from fixed fragments, values bound
             f"AND ({cond}) GROUP BY deletion_state",
             params,
         ).fetchall()
     )
-    return rows, total, counts
+    return rows, sum(by_state.values()), by_state
 
 
 def eligibility_page(
-    user, as_of: dt.date, reason: str = "", limit: int = 500, offset: int = 0
-) -> tuple[list[dict], int]:
+    user, as_of: dt.date, reason: str = "", limit: int = 500, offset: int = 0, count: bool = True
+) -> tuple[list[dict], int | None]:
     """(first rows, matching count) of the judgments' incentive eligibility in the user's scope,
-    optionally one reason; the same order as `eligibility_rows`."""
+    optionally one reason; the same order as `eligibility_rows` (no count for the API)."""
     con = connect()
     where, params = ("reason = ?", [reason]) if reason else ("TRUE", [])
     return _scoped_page(
-        con, _eligibility_sql(con, as_of), user, _ELIGIBILITY_ORDER, where, params, limit, offset
+        con, _eligibility_sql(con, as_of), user, _ELIGIBILITY_ORDER, where, params, limit, offset, count
     )
 
 
@@ -175,8 +193,31 @@ def eligibility_rows(user, as_of: dt.date) -> list[dict]:
 
 
 def measures(user, start: dt.date, end: dt.date, as_of: dt.date) -> dict:
-    """The measures over the user's scope (see casewatch.analytics.enforcement.measures)."""
+    """The measures over the user's scope (see casewatch.analytics.enforcement.measures).
+
+    Over a store they are computed once per store generation, scope and parameters (Django's
+    cache, keyed by the generation id: a new generation makes a new key)."""
+    import hashlib
+
+    from django.core.cache import cache
+
+    from casewatch.cases import warehouse
+    from casewatch.core.querysets import scope_path
+
+    generation = warehouse.generation()
+    key = None
+    if generation is not None:
+        key = (
+            "casewatch.enf_measures:"
+            + hashlib.sha256(repr((generation, scope_path(user), start, end, as_of)).encode()).hexdigest()
+        )
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
     con = connect()
     enf.prepare_listings(con)
     enf.prepare_eligibility(con, as_of)
-    return enf.measures(con, start, end, as_of, units=scope_codes(user))
+    result = enf.measures(con, start, end, as_of, units=scope_codes(user))
+    if key is not None:
+        cache.set(key, result, 24 * 3600)
+    return result
