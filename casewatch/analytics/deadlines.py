@@ -305,12 +305,18 @@ m AS (
          date_diff('day', d.filed_at, d.due_date) - d.excluded_days AS limit_days,
          date_diff('day', d.end_on, d.due_date) AS days_left,
          {overdue} AS overdue_days,
-         CASE WHEN d.end_on > CAST(d.filed_at + to_months(lt.lp4) AS DATE) THEN lt.lp4
-              WHEN d.end_on > CAST(d.filed_at + to_months(lt.lp3) AS DATE) THEN lt.lp3
-              WHEN d.end_on > CAST(d.filed_at + to_months(lt.lp2) AS DATE) THEN lt.lp2
-              WHEN d.end_on > CAST(d.filed_at + to_months(lt.lp1) AS DATE) THEN lt.lp1
+         CASE WHEN d.full_months >= lt.lp4 THEN lt.lp4
+              WHEN d.full_months >= lt.lp3 THEN lt.lp3
+              WHEN d.full_months >= lt.lp2 THEN lt.lp2
+              WHEN d.full_months >= lt.lp1 THEN lt.lp1
               ELSE 0 END AS long_pending_months
-  FROM d LEFT JOIN dl_lights AS lt ON lt.case_type = d.case_type
+  FROM (
+    -- whole calendar months from filing to the end of the clock: end > filed + N months (clamped
+    -- to the month end) exactly when full_months >= N, so the classes need no date arithmetic
+    SELECT d.*, (year(d.end_on) - year(d.filed_at)) * 12 + month(d.end_on) - month(d.filed_at)
+                - CASE WHEN day(d.end_on) > day(d.filed_at) THEN 0 ELSE 1 END AS full_months
+    FROM d
+  ) AS d LEFT JOIN dl_lights AS lt ON lt.case_type = d.case_type
 )
 SELECT unit_code, case_number, case_type, procedure, status, handler_staff_no, filed_at, closed_at,
        limit_period, statutory_due, CAST(excluded_days AS INTEGER) AS excluded_days, extended_to,
