@@ -286,6 +286,9 @@ def auto_assign(user, campaign: Campaign) -> int:
 
 
 def reassign(user, review: Review, to_user: User, reason: str) -> Review:
+    """Give an unsubmitted review to another reviewer, with a reason (recorded as a
+    `Reassignment`). The campaign's status (reviewing) and the review's lock are checked under the
+    campaign's and the review's row locks, in the order every writer takes them."""
     require(user, Action.SUPERVISE)
     review = get_scoped_or_404(
         user, Review.objects.select_related("selection__campaign", "case__unit"), pk=review.pk
@@ -293,12 +296,18 @@ def reassign(user, review: Review, to_user: User, reason: str) -> Review:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("A reason is required to reassign."), code="reason_required")
-    if review.locked:
-        raise ValidationError(_("A submitted review cannot be reassigned."), code="locked")
     why = conflict(review.selection.campaign, review.case, to_user, review.kind)
     if why:
         raise ValidationError(why, code="conflict")
     with transaction.atomic():
+        locked_campaign(review.selection.campaign, (S.REVIEWING,), _("changed"))
+        review = (
+            Review.objects.select_for_update()
+            .select_related("selection__campaign", "case__unit")
+            .get(pk=review.pk)
+        )
+        if review.locked:
+            raise ValidationError(_("A submitted review cannot be reassigned."), code="locked")
         Reassignment.objects.create(
             review=review, from_user=review.reviewer, to_user=to_user, reason=reason, by=user
         )

@@ -59,3 +59,23 @@ def test_status_checked_under_the_lock(world, judged):
         services.assign(world.user("city_supervisor"), judged, world.user("rev_a"))
     assert err.value.code == "illegal_transition"
     assert not Review.objects.filter(selection=judged).exists()
+
+
+def test_reassign_checks_status_and_lock_under_the_lock(world, reviewing):
+    """A reassignment in a closed campaign, or of a review submitted meanwhile, is refused."""
+    from casewatch.reviews.models import Reassignment
+
+    sup = world.user("city_supervisor")
+    sel = reviewing.selections.select_related("case").filter(case__case_type="civil").first()
+    review = services.assign(sup, sel, world.user("rev_a"))
+    stale = Review.objects.get(pk=review.pk)
+    services.save_draft(world.user("rev_a"), review, {}, submit=True)
+    with pytest.raises(ValidationError) as err:
+        services.reassign(sup, stale, world.user("rev_b"), "回避")
+    assert err.value.code == "locked"
+    other = services.assign(sup, reviewing.selections.exclude(pk=sel.pk).first(), world.user("rev_a"))
+    services.close_campaign(sup, reviewing)
+    with pytest.raises(ValidationError) as err:
+        services.reassign(sup, other, world.user("rev_b"), "回避")
+    assert err.value.code == "illegal_transition"
+    assert not Reassignment.objects.exists()
