@@ -78,11 +78,16 @@ def _enf_version(kind: str) -> Callable[[Mapping], str]:
     return version
 
 
+def realias(case_filter: str, alias: str) -> str:
+    """The writer's changed-cases filter (over alias ``c``) over another alias."""
+    return case_filter.replace("= c.", f"= {alias}.")
+
+
 def _build_listings(con, params, case_filter=None) -> pa.Table:
     from casewatch.analytics import enforcement as enf
 
     enf.add_calendar(con)
-    return con.sql(enf.listings_sql()).to_arrow_table()
+    return con.sql(enf.listings_sql(realias(case_filter, "l") if case_filter else "TRUE")).to_arrow_table()
 
 
 def _build_eligibility(con, params, case_filter=None) -> pa.Table:
@@ -196,6 +201,7 @@ SPECS: tuple[Spec, ...] = (
         ),
         _build_listings,
         _enf_version("enf_listings"),
+        incremental=True,  # per listing's case: only `cases` is case-keyed among its inputs
     ),
     Spec(
         "enf_eligibility",

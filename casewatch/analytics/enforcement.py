@@ -124,7 +124,7 @@ WITH l AS (
     END AS term_end,
     CASE WHEN l.grace_months IS NOT NULL
       THEN CAST(l.decided_on + to_months(CAST(l.grace_months AS INTEGER)) AS DATE) END AS grace_end
-  FROM dishonest_listings l
+  FROM dishonest_listings l WHERE {listing_filter}
 ),
 nil2 AS (  -- 终本, then the second nil online search on or after it
   SELECT unit_code, case_number, MIN(searched_on) AS second_nil_on FROM (
@@ -258,12 +258,15 @@ FROM listings_raw
 """
 
 
-def listings_sql() -> str:
+def listings_sql(listing_filter: str = "TRUE") -> str:
     """The as-of-independent part of the listing state: triggers, deadlines, wrongful reasons.
 
     What the warm store keeps as its derived table ``d_enf_listings`` (computed once per
-    generation, :mod:`casewatch.analytics.derived`); needs the ``cal``/``workdays`` tables."""
+    generation, :mod:`casewatch.analytics.derived`); needs the ``cal``/``workdays`` tables.
+    ``listing_filter`` (SQL over alias ``l``, built from constants) restricts it to some listings:
+    a listing's row depends only on its own case's records and its debtor."""
     return _LISTINGS_SQL.format(
+        listing_filter=listing_filter,
         delete_wd=DELETE_WORKDAYS,
         correct_wd=CORRECT_WORKDAYS,
         review=REVIEW_DAYS,

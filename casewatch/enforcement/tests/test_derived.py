@@ -134,13 +134,25 @@ def test_a_sync_redoes_the_changed_cases_only_and_equals_a_full_build(var, demo_
     nothing = warehouse.sync()
     assert nothing["applied"] == {} and nothing["derived"] == {}  # nothing changed: nothing published
 
+    from casewatch.enforcement.models import DishonestListing
+
     case = Case.objects.filter(status="pending").order_by("id").first()
     case.status, case.closed_at = "closed", timezone.now()
     case.save()
+    # a listed debtor performs: the listing's trigger and deletion deadline change
+    listed = Case.objects.get(
+        pk=DishonestListing.objects.filter(deleted_on__isnull=True).order_by("id")[0].case_id
+    )
+    before = {r[0]: r for r in _derived_rows("enf_listings")}
+    listed.status, listed.outcome, listed.closed_at = "closed", "performed", timezone.now()
+    listed.save()
     result = warehouse.sync()
-    assert result["applied"]["cases"] == (1, 0)
+    assert result["applied"]["cases"] == (2, 0)
     how = {name: r["how"] for name, r in result["derived"].items()}
-    assert how["perf_state"] == how["measure_facts"] == "incremental"
+    assert how["perf_state"] == how["measure_facts"] == how["enf_listings"] == "incremental"
+    after = {r[0]: r for r in _derived_rows("enf_listings")}
+    changed = [k for k in after if after[k] != before.get(k)]
+    assert changed and all(after[k][2] == listed.case_number for k in changed)  # that case's listings only
     assert how["enf_fund_receipts"] == "unchanged"  # its input did not change
     incremental = {name: _derived_rows(name) for name in ("perf_state", "measure_facts", "enf_listings")}
     assert (case.unit_id, case.case_number) not in {(r[0], r[1]) for r in incremental["perf_state"]}
