@@ -47,6 +47,11 @@ class Spec:
     version: Callable[[Mapping], str]
     param: Callable[[Mapping], str] = field(default=lambda params: "")
     incremental: bool = False
+    #: the inputs whose change still allows an incremental run (default: the case-keyed tables)
+    incremental_on: tuple[str, ...] | None = None
+    #: (con) -> SQL over alias ``d`` of the stored rows to redo (default: the changed cases' rows);
+    #: may create temp tables its builder reads
+    redo: Callable | None = None
 
 
 def _hash(*parts) -> str:
@@ -90,10 +95,36 @@ def _build_listings(con, params, case_filter=None) -> pa.Table:
     return con.sql(enf.listings_sql(realias(case_filter, "l") if case_filter else "TRUE")).to_arrow_table()
 
 
+_AFFECTED = "(SELECT party_id FROM temp.main._affected_debtors)"
+
+
+def _eligibility_redo(con) -> str:
+    """Eligibility rows a delta of ``cases`` alone touches: those of the changed cases' debtors
+    (their "pending enforcement case" test reads their cases; case parties did not change)."""
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _affected_debtors AS "
+        "SELECT cp.party_id FROM case_parties cp JOIN temp.main._changed_cases k USING (unit_code, case_number) "
+        "WHERE cp.role = 'debtor' UNION "
+        "SELECT f.debtor_party_id FROM enforcement_filings f JOIN temp.main._changed_cases k USING (unit_code, case_number)"
+    )
+    return f"d.debtor_party_id IN {_AFFECTED}"
+
+
 def _build_eligibility(con, params, case_filter=None) -> pa.Table:
     from casewatch.analytics import enforcement as enf
 
-    return con.sql(enf.ELIGIBILITY_BASE_SQL).to_arrow_table()
+    sql = enf.ELIGIBILITY_BASE_SQL
+    if case_filter:  # only the affected debtors' judgments (and their pending cases)
+        for old, new in (
+            (
+                "* FROM performance_deadlines)",
+                f"* FROM performance_deadlines WHERE debtor_party_id IN {_AFFECTED})",
+            ),
+            ("WHERE cp.role = 'debtor' AND", f"WHERE cp.party_id IN {_AFFECTED} AND cp.role = 'debtor' AND"),
+        ):
+            assert sql.count(old) == 1, old
+            sql = sql.replace(old, new)
+    return con.sql(sql).to_arrow_table()
 
 
 def _build_fund_receipts(con, params, case_filter=None) -> pa.Table:
@@ -215,6 +246,9 @@ SPECS: tuple[Spec, ...] = (
         ),
         _build_eligibility,
         _enf_version("enf_eligibility"),
+        incremental=True,
+        incremental_on=("cases",),  # any other input changed: in full
+        redo=_eligibility_redo,
     ),
     Spec(
         "enf_fund_receipts", ("case_fund_movements",), _build_fund_receipts, _enf_version("enf_fund_receipts")

@@ -484,19 +484,25 @@ class Writer:
                 if same and not touched:
                     self.derived_report[spec.name] = {"how": "unchanged", "seconds": 0.0}
                     continue
+                allowed = getattr(spec, "incremental_on", None) or CASE_KEYED
                 incremental = (
                     same
                     and spec.incremental
-                    and all(d in CASE_KEYED and d not in self.replaced for d in touched)
+                    and all(d in allowed and d not in self.replaced for d in touched)
+                )
+                # the rows to redo: the changed cases' own, or what the spec says they touch
+                redo = getattr(spec, "redo", None)
+                where = (
+                    redo(con)
+                    if incremental and redo is not None
+                    else "EXISTS (SELECT 1 FROM temp.main._changed_cases AS k "
+                    "WHERE k.unit_code = d.unit_code AND k.case_number = d.case_number)"
                 )
                 rows = spec.build(con, params, case_filter if incremental else None)
                 con.register("_derived_in", rows)
                 try:
                     if incremental:
-                        con.execute(
-                            f'DELETE FROM "{db}".main.{table} AS d WHERE EXISTS (SELECT 1 FROM temp.main._changed_cases '  # noqa: S608
-                            "AS k WHERE k.unit_code = d.unit_code AND k.case_number = d.case_number)"
-                        )
+                        con.execute(f'DELETE FROM "{db}".main.{table} AS d WHERE {where}')  # noqa: S608
                         con.execute(f'INSERT INTO "{db}".main.{table} SELECT * FROM _derived_in')  # noqa: S608
                     else:
                         replace = f'CREATE OR REPLACE TABLE "{db}".main.{table} AS SELECT * FROM _derived_in'  # noqa: S608

@@ -146,15 +146,43 @@ def test_a_sync_redoes_the_changed_cases_only_and_equals_a_full_build(var, demo_
     before = {r[0]: r for r in _derived_rows("enf_listings")}
     listed.status, listed.outcome, listed.closed_at = "closed", "performed", timezone.now()
     listed.save()
+    # a debtor with a judgment and pending enforcement cases: those cases closed
+    from casewatch.cases.models import CaseParty
+
+    debtor = next(r[2] for r in _derived_rows("enf_eligibility") if r[10] is not None)
+    pending = Case.objects.filter(
+        party_links__party__party_id=debtor,
+        party_links__role="debtor",
+        case_type="enforcement",
+        status="pending",
+    ).distinct()
+    closed = list(pending.values_list("pk", flat=True))
+    assert closed and CaseParty.objects.filter(case_id__in=closed).exists()
+    Case.objects.filter(pk__in=closed).update(
+        status="closed", closed_at=timezone.now(), updated_at=timezone.now()
+    )
+    eligibility_before = {r[:3]: r for r in _derived_rows("enf_eligibility")}
     result = warehouse.sync()
-    assert result["applied"]["cases"] == (2, 0)
+    assert result["applied"]["cases"] == (2 + len(closed), 0)
     how = {name: r["how"] for name, r in result["derived"].items()}
-    assert how["perf_state"] == how["measure_facts"] == how["enf_listings"] == "incremental"
+    assert (
+        how["perf_state"]
+        == how["measure_facts"]
+        == how["enf_listings"]
+        == how["enf_eligibility"]
+        == "incremental"
+    )
+    eligibility_after = {r[:3]: r for r in _derived_rows("enf_eligibility")}
+    moved = [k for k in eligibility_after if eligibility_after[k] != eligibility_before.get(k)]
+    assert moved and {k[2] for k in moved} == {debtor}  # that debtor's judgments only
     after = {r[0]: r for r in _derived_rows("enf_listings")}
     changed = [k for k in after if after[k] != before.get(k)]
     assert changed and all(after[k][2] == listed.case_number for k in changed)  # that case's listings only
     assert how["enf_fund_receipts"] == "unchanged"  # its input did not change
-    incremental = {name: _derived_rows(name) for name in ("perf_state", "measure_facts", "enf_listings")}
+    incremental = {
+        name: _derived_rows(name)
+        for name in ("perf_state", "measure_facts", "enf_listings", "enf_eligibility")
+    }
     assert (case.unit_id, case.case_number) not in {(r[0], r[1]) for r in incremental["perf_state"]}
 
     warehouse.rebuild()
