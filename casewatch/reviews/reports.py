@@ -13,12 +13,17 @@ from django.utils.translation import gettext as _
 from casewatch.cases.choices import label
 from casewatch.reviews import evaluations
 from casewatch.reviews.choices import THREE_WAY, ReviewStatus
-from casewatch.reviews.models import ItemScore, PanelDecision, Review, Selection
+from casewatch.reviews.models import ItemScore, PanelDecision, Selection
 
 
 def summary(user, campaign) -> dict:
     """Figures of one campaign, limited to the selections the user may see."""
-    selections = list(Selection.objects.restrict(user).filter(campaign=campaign).select_related("case__unit"))
+    selections = list(
+        Selection.objects.restrict(user)
+        .filter(campaign=campaign)
+        .select_related("case__unit")
+        .prefetch_related("reviews", "panels")  # final result and agreement without a query per case
+    )
     by_unit: dict = defaultdict(Counter)
     by_type: dict = defaultdict(Counter)
     grades: Counter = Counter()
@@ -41,13 +46,14 @@ def summary(user, campaign) -> dict:
         .order_by("-n", "item__code")[:15]
     )
     agree = total = 0
-    for sel_id in ids:
-        evals = list(
-            Review.objects.filter(selection_id=sel_id, kind__in=THREE_WAY, status=ReviewStatus.SUBMITTED)
-        )
+    for sel in selections:
+        evals = [r for r in sel.reviews.all() if r.kind in THREE_WAY and r.status == ReviewStatus.SUBMITTED]
         if len(evals) == len(THREE_WAY):
             total += 1
             agree += len({r.grade for r in evals}) == 1
+    from casewatch.problems.choices import ProblemStatus
+
+    problem_status_labels = dict(ProblemStatus.choices)
     problems = Counter(
         ItemScore.objects.filter(review__selection_id__in=ids, problem__isnull=False).values_list(
             "problem__status", flat=True
@@ -62,7 +68,7 @@ def summary(user, campaign) -> dict:
         "frequent": frequent,
         "agreement": {"evaluated": total, "agreed": agree, "rate": (agree / total) if total else None},
         "panels": PanelDecision.objects.filter(selection_id__in=ids).count(),
-        "problems": dict(problems),
+        "problems": {str(problem_status_labels.get(k, k)): v for k, v in problems.items()},
         "problems_total": sum(problems.values()),
     }
 

@@ -4,8 +4,7 @@ export, so the page and the file show the same columns with the same headings an
 
 Tables that stay hand-written, and why: the review sheet (inputs in every row), the three-way
 evaluation (a matrix of kinds against reviewers with assignment forms), the dual checks (a
-conclusion form inside a cell), the rubric's sections (items nested under their section) and the
-campaign summary (distributions keyed by grade, one row per unit with its grades inside).
+conclusion form inside a cell) and the rubric's sections (items nested under their section).
 """
 
 from __future__ import annotations
@@ -160,3 +159,43 @@ def selections_table(selections) -> Table:
         empty=_("No cases drawn yet."),
         testid="selections",
     )
+
+
+def summary_tables(s: dict) -> dict[str, Table]:
+    """The campaign summary's lists (`reports.summary`): grades, grades by unit and by case type,
+    the most frequent deductions."""
+
+    def grades_text(counts: dict) -> str:
+        return "; ".join(f"{grade} {n}" for grade, n in counts.items())
+
+    return {
+        "grades": Table(
+            [Column(_("Grade"), lambda r: r[0]), Column(_("Cases"), lambda r: r[1], num=True)],
+            list(s["grades"].items()),
+            empty="—",
+            testid="grades",
+        ),
+        "by_unit": Table(
+            [Column(_("Unit"), lambda r: r[0]), Column(_("Grades"), lambda r: grades_text(r[1]))],
+            list(s["by_unit"].items()),
+            empty="—",
+            testid="by-unit",
+        ),
+        "by_type": Table(
+            [Column(_("Case type"), lambda r: r[0]), Column(_("Grades"), lambda r: grades_text(r[1]))],
+            list(s["by_type"].items()),
+            empty="—",
+            testid="by-type",
+        ),
+        "frequent": Table(
+            [
+                Column(_("Code"), lambda f: f["item__code"]),
+                Column(_("Item"), lambda f: f["item__text"]),
+                Column(_("Times deducted"), lambda f: f["n"], num=True),
+                Column(_("Points deducted"), lambda f: f["points"], num=True),
+            ],
+            s["frequent"],
+            empty="—",
+            testid="frequent",
+        ),
+    }

@@ -13,7 +13,7 @@ from casewatch.core.permissions import user_can
 from casewatch.core.services import get_scoped_or_404, record_export
 from casewatch.reviews import reports, services
 from casewatch.reviews.models import Campaign, Selection
-from casewatch.reviews.tables import selections_table
+from casewatch.reviews.tables import selections_table, summary_tables
 
 CONTENT_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -36,10 +36,11 @@ def review_report(request, pk, fmt):
 @login_required
 def summary(request, pk):
     campaign = get_scoped_or_404(request.user, Campaign, Action.VIEW, pk=pk)
+    figures = reports.summary(request.user, campaign)
     return render(
         request,
         "reviews/campaign_summary.html",
-        {"campaign": campaign, "s": reports.summary(request.user, campaign)},
+        {"campaign": campaign, "s": figures, "tables": summary_tables(figures)},
     )
 
 

@@ -210,3 +210,25 @@ def test_api_saves_a_draft_and_refuses_a_locked_review(client, world, reviewing)
         and response.json()["status"] == "submitted"
     )
     assert_json_error(client.put(url, json.dumps(body), **auth), 422)
+
+
+def test_campaign_summary_queries_do_not_grow_with_the_cases(world, reviewing):
+    """The summary reads each case's result and three-way agreement from prefetched reviews and
+    panels (it ran 3 queries per selected case), and names problem statuses instead of codes."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from casewatch.reviews import reports
+    from casewatch.reviews.models import Selection
+
+    sup = world.user("city_supervisor")
+    reports.summary(sup, reviewing)  # the user's scope is read once and kept on the user
+    with CaptureQueriesContext(connection) as before:
+        first = reports.summary(sup, reviewing)
+    chosen = set(reviewing.selections.values_list("case_id", flat=True))
+    for case in [c for c in world.court_cases if c.pk not in chosen][:6]:
+        Selection.objects.create(campaign=reviewing, case=case, reasons=[])
+    with CaptureQueriesContext(connection) as after:
+        second = reports.summary(sup, reviewing)
+    assert second["selected"] == first["selected"] + 6
+    assert len(after) == len(before)
