@@ -114,10 +114,16 @@ def statements(cfg: Config) -> list[tuple[str, str]]:
                 FROM fl_cp a JOIN fl_cp x ON x.case_key = a.case_key AND x.entity_id = a.represents
                 JOIN fl_ent e ON e.entity_id = x.entity_id
                 WHERE a.role = 'agent' AND x.role IN ('plaintiff', 'defendant', 'applicant') AND NOT e.hub
+            ), j AS MATERIALIZED (
+                SELECT ac.ag, t.via, t.val, ac.case_key, ac.pe FROM ac JOIN fl_attr t ON t.entity_id = ac.pe
+            ), j3 AS (
+                -- the distinct counts below need at least that many rows: most (agent, value)
+                -- groups have one or two and are dropped by a plain count first
+                SELECT ag, via, val FROM j GROUP BY ALL HAVING count(*) >= {int(cfg.f3r_min_parties)}
             ), g0 AS (
-                SELECT ac.ag, t.via, t.val, count(DISTINCT ac.case_key) AS nc, count(DISTINCT ac.pe) AS npe,
-                       list(DISTINCT ac.case_key) AS ks
-                FROM ac JOIN fl_attr t ON t.entity_id = ac.pe
+                SELECT j.ag, j.via, j.val, count(DISTINCT j.case_key) AS nc, count(DISTINCT j.pe) AS npe,
+                       list(DISTINCT j.case_key) AS ks
+                FROM j SEMI JOIN j3 USING (ag, via, val)
                 GROUP BY ALL HAVING npe >= {int(cfg.f3r_min_parties)} AND nc >= {int(cfg.f3r_min_parties)}
             ), shared AS (
                 -- a value shared by more than max_shared entities is a switchboard (counted only

@@ -158,9 +158,11 @@ def entity_sql(cfg: Config) -> list[str]:
         """,
         f"""
         CREATE OR REPLACE TEMP TABLE fl_tie AS
-        WITH a0 AS (SELECT * FROM fl_attr WHERE entity_id IN (SELECT entity_id FROM fl_ent WHERE NOT hub)),
-        -- only values two to max_shared entities share (most values belong to one entity)
-        n AS (SELECT via, val FROM a0 GROUP BY ALL
+        WITH a0 AS MATERIALIZED (SELECT * FROM fl_attr WHERE entity_id IN (SELECT entity_id FROM fl_ent WHERE NOT hub)),
+        -- only values two to max_shared entities share (most values belong to one entity: a plain
+        -- count drops them before the distinct count)
+        n2 AS (SELECT via, val FROM a0 GROUP BY ALL HAVING count(*) >= 2),
+        n AS (SELECT via, val FROM a0 SEMI JOIN n2 USING (via, val) GROUP BY ALL
               HAVING count(DISTINCT entity_id) BETWEEN 2 AND {int(cfg.max_shared)}),
         a AS (SELECT a0.* FROM a0 SEMI JOIN n USING (via, val))
         SELECT DISTINCT x.entity_id AS a, y.entity_id AS b, x.via, x.val
