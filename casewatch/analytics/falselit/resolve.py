@@ -90,9 +90,13 @@ def normalise_sql() -> str:
         SELECT *, CASE WHEN d LIKE '0086%' THEN substr(d, 5)
                        WHEN length(d) >= 12 AND d LIKE '86%' THEN substr(d, 3) ELSE d END AS d2,
                regexp_extract(a, '{_ROAD_RE}', ['road', 'no']) AS rn,
-               -- written with spaces: "宁波 海曙 兴宁路 626号"
-               regexp_extract(coalesce(raw_address, ''),
-                              '^\s*(?:\p{{Han}}{{2,4}}省\s*)?\p{{Han}}{{2,4}}?市?\s+(\p{{Han}}{{2,3}}?)(?:区|县|市)?\s', 1) AS sp_area
+               -- written with spaces: "宁波 海曙 兴宁路 626号" (the pattern needs a blank: an address
+               -- without one is not searched; RE2's \s is tab, newline, form feed, return, space)
+               CASE WHEN contains(raw_address, ' ') OR contains(raw_address, chr(9)) OR contains(raw_address, chr(10))
+                         OR contains(raw_address, chr(12)) OR contains(raw_address, chr(13))
+                    THEN regexp_extract(raw_address,
+                              '^\s*(?:\p{{Han}}{{2,4}}省\s*)?\p{{Han}}{{2,4}}?市?\s+(\p{{Han}}{{2,3}}?)(?:区|县|市)?\s', 1)
+                    ELSE '' END AS sp_area
         FROM b
     )
     SELECT party_id, kind, name_norm,
