@@ -115,12 +115,16 @@ def prepare(
             con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM _dl_in")  # noqa: S608 - constant names
         finally:
             con.unregister("_dl_in")
-    if not con.execute(
+    # fetchall, not fetchone: a half-read result left open makes the next ``register`` fail
+    ((has_calendar,),) = con.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_name = 'calendar'"
-    ).fetchone()[0]:
+    ).fetchall()
+    if not has_calendar:
         con.register("_cal_in", timelimits.calendar_table())
-        con.execute("CREATE OR REPLACE TABLE calendar AS SELECT * FROM _cal_in")
-        con.unregister("_cal_in")
+        try:
+            con.execute("CREATE OR REPLACE TABLE calendar AS SELECT * FROM _cal_in")
+        finally:
+            con.unregister("_cal_in")
 
 
 def excl_kinds_table(limits: Sequence[LimitSpec] = LIMITS) -> pa.Table:

@@ -329,3 +329,19 @@ def test_a_start_without_time_excludes_to_the_end_and_pairs_with_nothing():
         engine.close()
     assert row["excluded_days"] == (AS_OF - filed).days
     assert row["legal_days_used"] == 0
+
+
+def test_prepare_on_a_bare_connection_adds_the_calendar_and_leaves_it_usable():
+    """``prepare`` on a connection without ``calendar`` (a derived-table build, a notebook):
+    it used to leave the calendar check's result half-read, and its own ``register`` then failed
+    with "connection has an unfinished result"."""
+    import duckdb
+
+    con = duckdb.connect()
+    dl.prepare(con, dt.date(2026, 9, 30))
+    ((days,),) = con.execute("SELECT count(*) FROM calendar").fetchall()
+    assert days > 3000
+    ((as_of,),) = con.execute("SELECT as_of FROM params").fetchall()
+    assert as_of == dt.date(2026, 9, 30)
+    dl.prepare(con, dt.date(2026, 10, 1))  # calendar present now: kept, params replaced
+    assert con.execute("SELECT count(*) FROM calendar").fetchall() == [(days,)]
