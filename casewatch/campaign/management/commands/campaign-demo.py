@@ -20,4 +20,22 @@ class Command(BaseCommand):
         if user is None:
             raise CommandError(f"no user {opts['user']!r}: run `casewatch demo-accounts` first")
         result = demo.load(user)
-        self.stdout.write(f"campaign demo loaded: {result}")
+        analyzed = refresh_statistics()
+        self.stdout.write(
+            f"campaign demo loaded: {result}" + (f"; analysed {analyzed} tables" if analyzed else "")
+        )
+
+
+def refresh_statistics() -> int:
+    """``ANALYZE`` the campaign's tables after the bulk load (PostgreSQL only): with autovacuum
+    off (or not yet run) the planner keeps "empty" statistics and plans the coverage page's
+    attendance joins as nested loops over every sign-in (318-805 ms at 1M instead of tens)."""
+    from django.apps import apps
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return 0
+    tables = [m._meta.db_table for m in apps.get_app_config("campaign").get_models()]
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(t) for t in tables))
+    return len(tables)
