@@ -49,11 +49,12 @@ from casewatch.problems.services import can
 @login_required
 def order_list(request):
     form = OrderFilterForm(request.GET or None)
-    qs = form.filter(SupervisionOrder.objects.restrict(request.user, Action.VIEW)).select_related(
+    # apply(): a malformed filter lists no order (and says why), never every order
+    qs = form.apply(SupervisionOrder.objects.restrict(request.user, Action.VIEW)).select_related(
         "unit", "problem"
     )
     qs = qs.order_by("status", "deadline", "id")
-    if request.GET.get("export") == "xlsx":
+    if request.GET.get("export") == "xlsx" and not form.errors:  # a malformed filter: the page says why
         if not can(request.user, Action.EXPORT):
             raise PermissionDenied(_("Your role may not export."))
         record_export(request.user, "problems.supervisionorder", qs.count(), "xlsx")

@@ -110,3 +110,23 @@ def test_order_api_refuses_a_malformed_status_in_both_languages(world, client):
     r = request_as(client, world.user("city_sup"), f"{API}orders?status=lost", api=True)
     assert r.status_code == 422
     assert "筛选条件无效" in r.json()["message"] and "The filters are not valid" in r.json()["message"]
+
+
+@pytest.mark.parametrize("query", ["status=lost", "level=planet", "listed=maybe&status=nope"])
+def test_order_page_lists_no_order_for_a_malformed_filter_and_says_why(world, client, query):
+    """The page used ``form.filter``, which skips an invalid form: ``?status=lost`` listed every
+    order (and exported them all) as if no filter were set."""
+    _orders()
+    who = world.user("city_sup")
+    r = request_as(client, who, reverse("problems:order_list") + f"?{query}")
+    assert r.status_code == 200
+    assert list(r.context["page"]) == []
+    body = r.content.decode()
+    assert 'data-testid="filter-errors"' in body
+    message = r.context["form"].errors_text()
+    assert "筛选条件无效" in message and "The filters are not valid" in message
+    api = request_as(client, who, f"{API}orders?{query}", api=True)
+    if "listed=maybe" not in query:  # the API reads booleans itself (true/false), the page a checkbox
+        assert api.status_code == 422 and api.json()["message"] == message
+    export = request_as(client, who, reverse("problems:order_list") + f"?{query}&export=xlsx")
+    assert export["Content-Type"].startswith("text/html")
