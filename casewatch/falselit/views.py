@@ -15,10 +15,10 @@ from django.utils.translation import gettext as _
 from casewatch.analytics.falselit.config import INDICATORS
 from casewatch.core import audit
 from casewatch.core.choices import Action, AuditAction
-from casewatch.core.exports import xlsx_response
 from casewatch.core.permissions import user_can
 from casewatch.core.services import get_scoped_or_404
-from casewatch.falselit import forms, services
+from casewatch.core.tables import xlsx
+from casewatch.falselit import forms, services, tables
 from casewatch.falselit.choices import Category, LeadOutcome, LeadStatus
 from casewatch.falselit.models import Lead
 
@@ -49,7 +49,7 @@ def lead_list(request):
         request,
         "falselit/lead_list.html",
         {
-            "leads": leads,
+            "leads": tables.leads_table(leads),
             "filter_errors": forms.error_text(filters) if filters.is_bound and not filters.is_valid() else [],
             "statuses": LeadStatus.choices,
             "categories": Category.choices,
@@ -118,7 +118,7 @@ def lead_detail(request, pk: int):
         "falselit/lead_detail.html",
         {
             "lead": lead,
-            "hits": _hits(lead, reveal),
+            "hits": tables.hits_table(_hits(lead, reveal)),
             "graph": services.masked_graph(lead.graph, reveal),
             "referrals": lead.referrals.select_related("from_unit", "to_unit"),
             "units": units,
@@ -140,14 +140,25 @@ def case_panel(request, pk: int):
     for h in panel["hits"]:
         h["label"] = INDICATORS.get(h["code"], (h["code"],))[0]
         h["evidence"] = services.masked_evidence(h["evidence"], False)
-    return render(request, "falselit/case_panel.html", panel)
+    return render(
+        request, "falselit/case_panel.html", {**panel, "hits": tables.case_hits_table(panel["hits"])}
+    )
 
 
 @login_required
 def lead_stats(request):
     if not user_can(request.user, Action.VIEW):
         raise Http404
-    return render(request, "falselit/stats.html", {"stats": services.stats(request.user)})
+    stats = services.stats(request.user)
+    return render(
+        request,
+        "falselit/stats.html",
+        {
+            "stats": stats,
+            "by_category": tables.category_table(stats["by_category"]),
+            "by_agency": tables.agency_table(stats["by_agency"]),
+        },
+    )
 
 
 @login_required
@@ -156,15 +167,12 @@ def lead_export(request, pk: int, fmt: str):
     if fmt not in ("docx", "xlsx"):
         raise Http404
     audit.record(AuditAction.EXPORT, lead, user=request.user, message=f"evidence package {fmt}")
-    hits = _hits(lead, False)
-    header = [_("Case"), _("Indicator"), _("Explanation"), _("Evidence")]
-    rows = [
-        [h["case_key"].replace("|", " "), f"{h['code']} {h['label']}", h["detail"], "; ".join(h["evidence"])]
-        for h in hits
-    ]
+    # the page's table (tables.hits_table): the files have its headings and values
+    table = tables.hits_table(_hits(lead, False))
+    header, rows = table.header(), list(table.values())
     name = f"falselit-lead-{lead.pk}"
     if fmt == "xlsx":
-        return xlsx_response(f"{name}.xlsx", _("Evidence"), header, rows)
+        return xlsx(table, f"{name}.xlsx", _("Evidence"))
     from docx import Document
 
     doc = Document()
