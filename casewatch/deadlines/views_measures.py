@@ -12,8 +12,10 @@ from django.http import FileResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.html import format_html_join
+from django.utils.translation import gettext as _
 
 from casewatch.analytics import measures as ms
+from casewatch.core import charts
 from casewatch.core.choices import Action
 from casewatch.core.services import record_export
 from casewatch.deadlines import measures_store as store
@@ -26,6 +28,20 @@ DEFAULT_BY = ("court", "year")
 def _text(value) -> str:
     """A cell as ``{{ v }}`` shows it (no thousands separator, '.' decimals in both languages)."""
     return value if isinstance(value, str) else str(value)
+
+
+def trend_chart(trend: list[dict], *, as_of: dt.date) -> dict:
+    """Long-pending cases per month end, one line per group (the ticked dimensions), months in
+    order; a month a group has no row for counts 0 (the trend lists every month end per group)."""
+    months = sorted({r["month"] for r in trend})
+    counts: dict[str, dict[str, int]] = {}
+    for r in trend:
+        counts.setdefault(r["group"], {})[r["month"]] = r["n"]
+    series = [
+        (group or _("Long pending"), [by_month.get(m, 0) for m in months])
+        for group, by_month in counts.items()
+    ]
+    return charts.lines(months, series, as_of=as_of)
 
 
 @login_required
@@ -92,6 +108,7 @@ def measures(request):
             "params": params,
             "tables": tables,
             "trend": trend,
+            "trend_chart": trend_chart(trend, as_of=min(params.end, today)),
             "plain": plain,
             "dimensions": [(d, labels[d], d in params.group_by) for d in ms.DIMENSIONS],
             "xlsx_query": export_query,

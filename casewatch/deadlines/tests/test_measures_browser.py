@@ -1,4 +1,4 @@
-"""The measures page in a real browser: chart drawn from the static script, no CSP-unsafe inline code."""
+"""The measures page in a real browser: chart drawn by the shared helper from its spec, no CSP-unsafe inline code."""
 
 from __future__ import annotations
 
@@ -50,5 +50,5 @@ def test_measures_page_chart_and_grouping(new_page, court_world):  # noqa: F811
     assert "by=court" in page.url and "by=year" in page.url
     duration = page.inner_text("#m-duration + p + table")
     assert "宁波市海曙区人民法院" in duration and "2024年" in duration and "30.0" in duration
-    page.wait_for_selector("#trend canvas")
+    page.wait_for_selector('#trend[data-ready="1"] canvas')  # drawn by the shared chart helper
     assert errors == []

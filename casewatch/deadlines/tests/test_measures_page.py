@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
+import re
 
 import openpyxl
 import pytest
@@ -152,7 +154,7 @@ def test_page_groupings_names_and_bad_input(client, world):
     assert page.status_code == 200
     assert world.court_name in html and "民事审判案件" in html
     assert "<script>" not in html and " style=" not in html and "onclick" not in html
-    assert "deadlines/measures.js" in html
+    assert "casewatch/chart.js" in html and "deadlines/measures.js" not in html
     bare = client.get("/deadlines/measures/").content.decode()  # default: by court and year
     assert 'value="court" checked' in bare and 'value="year" checked' in bare and "2024年" in bare
     assert "by=court&amp;by=year" in bare and "format=xlsx" in bare  # the export exports what is shown
@@ -160,6 +162,44 @@ def test_page_groupings_names_and_bad_input(client, world):
     assert 'value="court" checked' not in none
     bad = client.get("/deadlines/measures/?by=judge_name")
     assert bad.status_code == 200 and "by：请从" in bad.content.decode()
+
+
+def test_trend_chart_months_in_order_named_series_and_as_of(client, world):
+    from casewatch.cases.models import Case
+    from casewatch.deadlines.views_measures import trend_chart
+
+    # a civil case of 海曙 court pending since 2022: long pending (over 12 months) at every month end of 2024
+    Case.objects.create(
+        unit_id="330203-CRT-MS1",
+        case_number="(2022)浙0203民初99001号",
+        case_type="civil",
+        procedure="ordinary",
+        status="pending",
+        filed_at=D(2022, 1, 3),
+    )
+    client.force_login(world.user("city_supervisor"))
+    page = client.get("/deadlines/measures/?start=2024-01-01&end=2024-03-31&by=court")
+    spec = page.context["trend_chart"]
+    assert spec["kind"] == "line" and spec["categories"] == ["2024-01", "2024-02", "2024-03"]
+    names = {s["name"]: s["data"] for s in spec["series"]}
+    assert world.court_name in names and "null" not in names and "" not in names
+    assert names[world.court_name] == [1, 1, 1]
+    assert spec["asOf"] == "数据截至 2024-03-31"  # the period's end (before today)
+    html = page.content.decode()
+    assert 'data-chart="trend-spec"' in html
+    drawn = json.loads(re.search(r'<script id="trend-spec" type="application/json">(.*?)</script>', html)[1])
+    assert drawn == json.loads(json.dumps(spec))  # the page carries the view's description
+    # rows out of month order and a group without a row for a month: months sorted, gaps are 0
+    rows = [
+        {"month": "2024-02", "n": 2, "group": "乙", "change": None},
+        {"month": "2024-01", "n": 1, "group": "乙", "change": None},
+        {"month": "2024-01", "n": 5, "group": "甲", "change": None},
+    ]
+    spec = trend_chart(rows, as_of=D(2024, 2, 29))
+    assert spec["categories"] == ["2024-01", "2024-02"]
+    assert [(s["name"], s["data"]) for s in spec["series"]] == [("乙", [1, 2]), ("甲", [5, 0])]
+    ungrouped = trend_chart([{"month": "2024-01", "n": 3, "group": "", "change": None}], as_of=D(2024, 1, 31))
+    assert [s["name"] for s in ungrouped["series"]] == ["长期未结"]  # the one series has a name
 
 
 def test_xlsx_export(client, world):
