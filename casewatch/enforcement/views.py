@@ -9,7 +9,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
@@ -21,11 +23,11 @@ from casewatch.analytics.schema import DELETION_TRIGGERS, LISTING_GROUNDS
 from casewatch.cases.models import Party
 from casewatch.core import audit
 from casewatch.core.choices import Action, AuditAction
-from casewatch.core.exports import xlsx_response
 from casewatch.core.masking import mask, mask_name
 from casewatch.core.permissions import user_can
 from casewatch.core.services import get_scoped_or_404, record_export
-from casewatch.enforcement import certificates, data, services
+from casewatch.core.tables import xlsx
+from casewatch.enforcement import certificates, data, services, tables
 from casewatch.enforcement import forms as enf_forms
 from casewatch.enforcement.models import Certificate, DishonestListing
 
@@ -137,6 +139,36 @@ def _reveal(request) -> bool:
     return False
 
 
+def _correction_text(r: dict) -> str:
+    """A listing's correction state with its deadlines, in words ("" when there is none)."""
+    if not r.get("correction_state"):
+        return ""
+    text = f"{_label(CORRECTION_LABELS, r['correction_state'])} {_('review due')} {_iso(r.get('review_due'))}"
+    if r.get("correction_due"):
+        text += f", {_('correct by')} {_iso(r['correction_due'])}"
+    if r.get("reconsideration_due"):
+        text += f", {_('reconsideration due')} {_iso(r['reconsideration_due'])}"
+    return text
+
+
+def _iso(value) -> str:
+    return value.isoformat() if value else ""
+
+
+def _label_rows(rows: list[dict], reveal: bool) -> None:
+    """The labels the list shows and exports (tables.listings_table), set on each row."""
+    names = _names([r["debtor_party_id"] for r in rows], reveal)
+    for r in rows:
+        r["debtor_name"], r["debtor_id"] = names.get(r["debtor_party_id"], ("", ""))
+        r["ground_label"] = LISTING_GROUNDS.get(r["ground"], (r["ground"], r["ground"]))[0]
+        r["trigger_label"] = (
+            DELETION_TRIGGERS.get(r["trigger"], (r["trigger"], ""))[0] if r["trigger"] else ""
+        )
+        r["state_label"] = _label(STATE_LABELS, r["deletion_state"])
+        r["correction_text"] = _correction_text(r)
+        r["wrongful_label"] = _label(WRONGFUL_LABELS, r["wrongful"])
+
+
 @login_required
 def listings(request):
     """The dishonest-debtor list with deletion and correction deadlines, computed in DuckDB."""
@@ -153,57 +185,35 @@ def listings(request):
             rows = [r for r in rows if r["deletion_state"] == state]
         if wrongful:
             rows = [r for r in rows if r["wrongful"]]
-        names = _names([r["debtor_party_id"] for r in rows], reveal)
-        header = [
-            _("Listing"),
-            _("Case number"),
-            _("Debtor"),
-            _("Ground"),
-            _("Decided on"),
-            _("Trigger"),
-            _("Trigger on"),
-            _("Deletion due"),
-            _("Deleted on"),
-            _("State"),
-            _("Wrongful"),
-        ]
-        out = [
-            [
-                r["listing_id"],
-                r["case_number"],
-                names.get(r["debtor_party_id"], ("", ""))[0],
-                LISTING_GROUNDS.get(r["ground"], (r["ground"], r["ground"]))[0],
-                r["decided_on"],
-                DELETION_TRIGGERS.get(r["trigger"], (r["trigger"], ""))[0] if r["trigger"] else "",
-                r["trigger_on"],
-                r["deletion_due"],
-                r["deleted_on"],
-                _label(STATE_LABELS, r["deletion_state"]),
-                _label(WRONGFUL_LABELS, r["wrongful"]),
-            ]
-            for r in rows
-        ]
-        record_export(request.user, "enforcement.listings", len(out), "xlsx")
-        return xlsx_response("dishonest-listings.xlsx", "listings", header, out)
+        _label_rows(rows, reveal)
+        # the page's table: the file has its headings and values (tables.listings_table)
+        record_export(request.user, "enforcement.listings", len(rows), "xlsx")
+        return xlsx(tables.listings_table(rows), "dishonest-listings.xlsx", "listings")
     # Filter, count and the first LIMIT rows in DuckDB: the page never holds the whole city's listings.
     shown, total, by_state = data.listing_page(
         request.user, as_of, state=state, wrongful=wrongful, limit=PAGE, offset=_page_offset(request)
     )
     _offset, page = pager(request, total)
     counts = {s: by_state.get(s, 0) for s in STATES}
-    names = _names([r["debtor_party_id"] for r in shown], reveal)
-    for r in shown:
-        r["debtor_name"], r["debtor_id"] = names.get(r["debtor_party_id"], ("", ""))
-        r["ground_label"] = LISTING_GROUNDS.get(r["ground"], ("", ""))[0]
-        r["trigger_label"] = DELETION_TRIGGERS.get(r["trigger"], ("", ""))[0] if r["trigger"] else ""
-        r["state_label"] = _label(STATE_LABELS, r["deletion_state"])
-        r["correction_label"] = _label(CORRECTION_LABELS, r["correction_state"])
-        r["wrongful_label"] = _label(WRONGFUL_LABELS, r["wrongful"])
+    _label_rows(shown, reveal)
+    can_change = user_can(request.user, Action.CHANGE)
+    form = None
+    if can_change:
+        # the same options on every row: escaped once here, not once per row
+        options = format_html_join(
+            "", '<option value="{}">{}</option>', ((k, v[0]) for k, v in DELETION_TRIGGERS.items())
+        )
+        form = tables.deletion_form(
+            lambda listing_id: reverse("enforcement:listing_delete", args=[listing_id]),
+            get_token(request),
+            options,
+            {"deleted_on": _("Deleted on"), "trigger": _("Trigger"), "record": _("Record deletion")},
+        )
     return render(
         request,
         "enforcement/listings.html",
         {
-            "rows": shown,
+            "table": tables.listings_table(shown, deletion_form=form),
             "total": total,
             "pager": page,
             "as_of": as_of,
@@ -211,11 +221,6 @@ def listings(request):
             "counts": counts,
             "state_counts": [(s, _label(STATE_LABELS, s), counts[s]) for s in STATES],
             "can_reveal": user_can(request.user, Action.REVEAL),
-            # the same options on every row: escaped once here, not once per row by the template
-            "trigger_options": format_html_join(
-                "", '<option value="{}">{}</option>', ((k, v[0]) for k, v in DELETION_TRIGGERS.items())
-            ),
-            "can_change": user_can(request.user, Action.CHANGE),
         },
     )
 
@@ -328,7 +333,9 @@ def certificate_issue(request):
 def certificate_list(request):
     require(request.user, Action.VIEW)
     qs = Certificate.objects.restrict(request.user, Action.VIEW).select_related("unit", "case")[:LIMIT]
-    return render(request, "enforcement/certificate_list.html", {"certificates": qs})
+    return render(
+        request, "enforcement/certificate_list.html", {"certificates": tables.certificates_table(qs)}
+    )
 
 
 @login_required
@@ -467,7 +474,7 @@ def measures(request):
         request,
         "enforcement/measures.html",
         {
-            "rows": [(k, t, v, extra, pick(k)) for k, t, v, extra in rows],
+            "rows": tables.measures_table([(k, t, v, extra, pick(k)) for k, t, v, extra in rows]),
             "start": start,
             "end": end,
             "as_of": as_of,

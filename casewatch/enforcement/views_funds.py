@@ -16,7 +16,7 @@ from casewatch.core.choices import Action
 from casewatch.core.models import Unit
 from casewatch.core.permissions import user_can
 from casewatch.core.services import get_scoped_or_404, record_export
-from casewatch.enforcement import data, forms, funds, repairs, services
+from casewatch.enforcement import data, forms, funds, repairs, services, tables
 from casewatch.enforcement.models import (
     Certificate,
     ClearanceBatch,
@@ -39,7 +39,7 @@ def repair_list(request):
     return render(
         request,
         "enforcement/repair_list.html",
-        {"repairs": qs[offset : offset + PAGE], "status": status, "pager": page},
+        {"repairs": tables.repairs_table(qs[offset : offset + PAGE]), "status": status, "pager": page},
     )
 
 
@@ -124,7 +124,9 @@ def batch_list(request):
     )
     units = sorted({c.unit for c in certs}, key=lambda u: u.code)
     return render(
-        request, "enforcement/batch_list.html", {"batches": batches, "certs": certs, "units": units}
+        request,
+        "enforcement/batch_list.html",
+        {"batches": tables.batches_table(batches), "certs": certs, "units": units},
     )
 
 
@@ -199,12 +201,12 @@ def fund_overview(request):
         "enforcement/funds.html",
         {
             "as_of": as_of,
-            "aged": aging["aged"],
+            "aged": tables.aged_table(aging["aged"]),
             "pager": page,
             "aged_count": aging["aged_count"],
             "aged_amount": aging["aged_amount"],
             "held_count": aging["held_count"],
-            "batches": [(b, funds.clearance_progress(b, as_of)) for b in batches],
+            "batches": tables.clearance_table([(b, funds.clearance_progress(b, as_of)) for b in batches]),
             "statements": statements,
             "units": units,
             "can_change": user_can(request.user, Action.CHANGE),
@@ -252,5 +254,9 @@ def statement_detail(request, pk: int):
     return render(
         request,
         "enforcement/statement.html",
-        {"s": s, "lines": [(ln, msgs.get(ln.status, "")) for ln in lines[:2000]], "status": status},
+        {
+            "s": s,
+            "lines": tables.statement_table([(ln, msgs.get(ln.status, "")) for ln in lines[:2000]]),
+            "status": status,
+        },
     )
