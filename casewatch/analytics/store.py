@@ -372,8 +372,16 @@ class Writer:
             self.con.unregister("_arrow_in")
         return temp
 
-    def replace(self, name: str, rows: pa.Table | None = None, parquet: str | Path | None = None) -> int:
-        """Replace a table's contents entirely (from Arrow rows or a Parquet file/folder)."""
+    def replace(
+        self,
+        name: str,
+        rows: pa.Table | None = None,
+        parquet: str | Path | None = None,
+        batches: Iterable[pa.Table] | None = None,
+    ) -> int:
+        """Replace a table's contents entirely (from Arrow rows, a Parquet file/folder, or
+        ``batches``: Arrow slices inserted one after another, so a large table never has to be
+        in memory whole)."""
         _ident(name)
         self.con.execute(f"DELETE FROM main.{name}")  # noqa: S608
         if parquet is not None:
@@ -382,14 +390,15 @@ class Writer:
             source = f"read_parquet('{_quote(pattern)}', union_by_name = true)"
             present = {r[0] for r in self.con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()}  # noqa: S608
             self.con.execute(f"INSERT INTO main.{name} {select_canonical(name, source, present)}")  # noqa: S608
-        elif rows is not None:
-            self.con.register("_arrow_in", rows)
-            try:
-                self.con.execute(
-                    f"INSERT INTO main.{name} {select_canonical(name, '_arrow_in', rows.column_names)}"  # noqa: S608
-                )
-            finally:
-                self.con.unregister("_arrow_in")
+        else:
+            for part in [rows] if rows is not None else batches or ():
+                self.con.register("_arrow_in", part)
+                try:
+                    self.con.execute(
+                        f"INSERT INTO main.{name} {select_canonical(name, '_arrow_in', part.column_names)}"  # noqa: S608
+                    )
+                finally:
+                    self.con.unregister("_arrow_in")
         n = self.con.execute(f"SELECT count(*) FROM main.{name}").fetchall()[0][0]  # noqa: S608
         self.changed[name] = (n, 0)
         self.replaced.add(name)

@@ -9,6 +9,8 @@ time and empty strings to nulls, as the canonical schema requires.
 from __future__ import annotations
 
 import io
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pyarrow as pa
@@ -120,22 +122,21 @@ def _finish(table: str, raw: pa.Table) -> pa.Table:
     return pa.Table.from_arrays(arrays, schema=target)
 
 
-def read_table(table: str, where: str = "") -> pa.Table:
-    """One canonical table as Arrow, read from the registry in bulk."""
+def _copy_csv(out, table: str, where: str = "") -> None:
+    """Write one canonical table as CSV with a header into the binary file ``out``."""
     vendor = connection.vendor
     sql = select_sql(table, vendor, where)
-    buf = io.BytesIO()
     with connection.cursor() as cursor:
         if vendor == "postgresql":
             raw_cursor = cursor.cursor
             with raw_cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv, HEADER true)") as copy:
                 for chunk in copy:
-                    buf.write(chunk)
+                    out.write(chunk)
         else:
             import csv
 
             cursor.execute(sql)
-            text = io.TextIOWrapper(buf, encoding="utf-8", newline="", write_through=True)
+            text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
             writer = csv.writer(text)
             writer.writerow([c.name for c in schema.TABLES[table].columns])
             while True:
@@ -144,9 +145,37 @@ def read_table(table: str, where: str = "") -> pa.Table:
                     break
                 writer.writerows(rows)
             text.detach()
+
+
+def read_table(table: str, where: str = "") -> pa.Table:
+    """One canonical table as Arrow, read from the registry in bulk (held in memory whole: for
+    a change set or a small table; a whole large table goes through :func:`iter_table`)."""
+    buf = io.BytesIO()
+    _copy_csv(buf, table, where)
     buf.seek(0)
     raw = pacsv.read_csv(buf, convert_options=_convert_options(table))
     return _finish(table, raw)
+
+
+#: CSV bytes per slice of :func:`iter_table` (about 250,000 event rows).
+BLOCK_BYTES = 32 << 20
+
+
+def iter_table(table: str, where: str = "", block_bytes: int = BLOCK_BYTES) -> Iterator[pa.Table]:
+    """One canonical table as a sequence of Arrow slices, for a whole-table copy (the store's
+    rebuild): the CSV goes to a temporary file, not memory, and is parsed a block at a time, so
+    memory is one slice, not the table (a million cases' 5 M events: ~1.5 GB of CSV and as much
+    again of Arrow when read whole). Yields nothing for an empty table."""
+    with tempfile.TemporaryFile(prefix="casewatch-snapshot-") as out:
+        _copy_csv(out, table, where)
+        out.seek(0)
+        reader = pacsv.open_csv(
+            out,
+            read_options=pacsv.ReadOptions(block_size=block_bytes),
+            convert_options=_convert_options(table),
+        )
+        for batch in reader:
+            yield _finish(table, pa.Table.from_batches([batch]))
 
 
 def snapshot(tables: list[str] | None = None) -> dict[str, pa.Table]:

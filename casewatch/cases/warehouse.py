@@ -248,7 +248,7 @@ def rebuild(progress=None) -> dict:
         w.set_meta("source", source())
         for i, name in enumerate(schema.TABLES):
             t = time.perf_counter()
-            rows[name] = w.replace(name, rows=snapshot.read_table(name))
+            rows[name] = w.replace(name, batches=snapshot.iter_table(name))
             w.set_state(name, _naive_utc(watermark), "rebuild", time.perf_counter() - t)
             if progress:
                 progress(100 * (i + 1) / len(schema.TABLES), name)
