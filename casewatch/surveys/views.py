@@ -20,6 +20,7 @@ from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -45,6 +46,7 @@ from casewatch.surveys.forms import (
     instruments_for_choice,
 )
 from casewatch.surveys.models import Answer, Instrument, PublicLink, Response, Token, TokenBatch, Wave
+from casewatch.surveys.results_charts import results_charts
 
 
 def require_action(request, action: str) -> None:
@@ -478,19 +480,8 @@ def wave_results(request, pk):
     trend = results.compute(
         request.user, series, **{**filters, "top_box": filters.get("top_box") or wave.top_box}
     )
-    chart = {
-        "agency": [[str(r.label), r.metrics.rate, r.metrics.index] for r in res.by_agency],
-        "dimension": [[str(r.label), r.metrics.rate, r.metrics.index] for r in res.by_dimension],
-        "district": [[str(r.label), r.metrics.rate, r.metrics.index] for r in res.by_district],
-        "trend": [[str(r.label), r.metrics.rate, r.metrics.index] for r in trend.by_wave],
-        # one stacked bar per dimension over the scores present (mixed scales: blank where not on a scale)
-        "distribution_scores": (scores := sorted({s for r in res.by_dimension for s in r.metrics.by_score})),
-        "distribution": [
-            [str(r.label)] + [r.metrics.by_score.get(s, 0) for s in scores] + [r.metrics.n_na]
-            for r in res.by_dimension
-        ],
-        "legend": [_("Satisfaction rate (%)"), _("Index (0–100)"), _("Don't know")],
-    }
+    # the figures describe the answers up to the wave's end (or today, while it runs)
+    charts = results_charts(res, trend, as_of=min(wave.period_end, timezone.localdate()))
     return render(
         request,
         "surveys/results.html",
@@ -499,7 +490,7 @@ def wave_results(request, pk):
             "form": form,
             "res": res,
             "trend": trend,
-            "chart": chart,
+            "charts": charts,
             "formulas": res.formula_texts(),
             "querystring": request.GET.urlencode(),
         },
