@@ -1,15 +1,17 @@
 """The enforcement pages' tables as shared tables (core.tables + templates/table.html): the
 dishonest-debtor list (also its Excel export: the page and the file have the same headings and
-values), certificates, credit repairs, honour lists, clearance batches, aged receipts, a bank
-statement's lines and the measures. The list pages still read their rows from the derived DuckDB
-tables a page of 100 at a time (enforcement/data.py); only the rendering is shared.
+values), certificates, credit repairs and a repair's five conditions, honour lists, clearance
+batches, aged receipts, a bank statement's lines and the measures. The list pages still read
+their rows from the derived DuckDB tables a page of 100 at a time (enforcement/data.py); only the
+rendering is shared.
+
+The dishonest-debtor list has a form in a cell (record a deletion) and is converted all the same,
+because its export is the same rows: the form is a page-only last column (``deletion_form``).
 
 Tables that stay hand-written, and why:
 
 - the incentive eligibility (incentive.html, ``#eligibility``): an issue-certificate form in a
   row's last cell, and the browser test finds rows under ``#eligibility``;
-- a credit repair's five conditions (repair_detail.html): a checklist without headings, one
-  condition per row with its evidence, beside the step forms;
 - a clearance batch's progress (clearance.html, ``#progress``): a vertical fact sheet (a heading
   per row, one value), not a list of rows.
 """
@@ -99,6 +101,28 @@ def repairs_table(repairs) -> Table:
         repairs,
         empty=_("No credit repairs."),
         testid="repairs",
+    )
+
+
+def checklist_table(checklist) -> Table:
+    """A credit repair's five conditions checked against the records (repairs.checklist, with the
+    condition's ``label`` set by the view); ``met`` None means the officer must declare it."""
+
+    def result(c):
+        if c["met"] is None:
+            return _("declaration needed")
+        return _("met") if c["met"] else _("not met")
+
+    return Table(
+        [
+            Column(_("Number"), lambda c: c["n"], num=True),
+            Column(_("Condition"), lambda c: c["label"]),
+            Column(_("Result"), result),
+            Column(_("Evidence"), lambda c: c["evidence"], css="muted"),
+        ],
+        checklist,
+        empty="—",
+        testid="checklist",
     )
 
 

@@ -52,7 +52,9 @@ def repair_detail(request, repair_id: str):
         {
             "r": r,
             "due": repairs.deadlines(r),
-            "checklist": [{**c, "label": REPAIR_CONDITIONS[c["n"]][0]} for c in repairs.checklist(r)],
+            "checklist": tables.checklist_table(
+                [{**c, "label": REPAIR_CONDITIONS[c["n"]][0]} for c in repairs.checklist(r)]
+            ),
             "instalments": repairs.instalments(r) if r.instalments.exists() else [],
             "can_change": user_can(request.user, Action.CHANGE),
             "conditions": REPAIR_CONDITIONS,

@@ -62,3 +62,19 @@ def test_measures_rows_keep_their_ids(client, world):
     client.force_login(world.user("enf_officer"))
     html = client.get("/enforcement/measures/").content.decode()
     assert re.search(r'<tr id="m-incentive_firms"><td>[^<]+</td><td class="\s*value">\d+</td>', html)
+
+
+def test_repair_pages_list_the_repair_and_its_five_conditions(client, world):
+    from casewatch.enforcement.tests.test_forms import _repair
+
+    repair = _repair(world, "T-TBL-1")
+    client.force_login(world.user("enf_officer"))
+    listing = client.get("/enforcement/repairs/").content.decode()
+    head, rows = _page_table(listing, "repairs")
+    assert rows["T-TBL-1"][1][1] == repair.case_number and rows["T-TBL-1"][1][-1]  # its status label
+    assert f'<a href="/enforcement/repairs/{repair.repair_id}/">T-TBL-1</a>' in listing
+    html = client.get(f"/enforcement/repairs/{repair.repair_id}/").content.decode()
+    head, rows = _page_table(html, "checklist")
+    assert len(head) == 4 and sorted(rows) == ["1", "2", "3", "4", "5"]
+    assert {cells[2] for _a, cells in rows.values()} <= {"符合", "不符合", "需承办人声明"}
+    assert rows["3"][1][2] == "需承办人声明"  # condition 3 is declared by the officer
