@@ -40,7 +40,7 @@ def handler(cmd, opts):
     from casewatch.cases.importing import Options, run_import
     from casewatch.cases.importing.judgments import courts_of
     from casewatch.cases.importing.pipeline import _units_frame
-    from casewatch.cases.management.commands.bench import RESET_TABLES, PeakRss, _mb
+    from casewatch.cases.management.commands.bench import PeakRss, _mb, reset_tables
     from casewatch.cases.models import Case
     from casewatch.core.services_org import seed_ningbo
 
@@ -52,7 +52,7 @@ def handler(cmd, opts):
             raise CommandError("the database already holds cases; use a scratch database or --reset")
         with connection.cursor() as cur:
             cur.execute("DELETE FROM cases_judgmentdocument")
-            for table in RESET_TABLES:
+            for table in reset_tables():
                 cur.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
     n = opts["n"]
     with tempfile.TemporaryDirectory(prefix="cw-bench-judgments-") as tmp:

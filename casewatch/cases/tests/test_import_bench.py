@@ -28,3 +28,29 @@ def test_bench_refuses_a_database_with_cases(world, media_root, sample_dir):
     start_import([sample_dir], synchronous=True)
     with pytest.raises(CommandError, match="already holds cases"):
         call_command("bench", "import", "--cases", "10", "--synthetic")
+
+
+def test_bench_reset_empties_the_tables_that_reference_cases_too(world, media_root, sample_dir):
+    """``--reset`` deleted a fixed list of case tables; an enforcement row referencing a case
+    made the DELETE of cases fail on its foreign key."""
+    import datetime as dt
+
+    from casewatch.cases.tasks import start_import
+    from casewatch.enforcement.models import PerformanceDeadline
+
+    start_import([sample_dir], synchronous=True)
+    case = Case.objects.order_by("id").first()
+    PerformanceDeadline.objects.create(
+        unit_id=case.unit_id,
+        case_number=case.case_number,
+        case=case,
+        debtor_party_id="P-RESET",
+        effective_on=dt.date(2026, 1, 5),
+        perform_by=dt.date(2026, 2, 5),
+        amount_due=1000,
+    )
+    call_command(
+        "bench", "import", "--cases", "30", "--synthetic", "--reset", "--baseline", "0", "--changed", "0"
+    )
+    assert not PerformanceDeadline.objects.filter(debtor_party_id="P-RESET").exists()
+    assert Case.objects.count() == 30

@@ -29,19 +29,14 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
-#: registry tables emptied by --reset, children first
-RESET_TABLES = (
-    "cases_custodyevent",
-    "cases_propertyitem",
-    "cases_petition",
-    "cases_transfer",
-    "cases_document",
-    "cases_event",
-    "cases_caseparty",
-    "cases_case",
-    "cases_party",
-    "cases_matter",
-)
+
+def reset_tables() -> list[str]:
+    """The imported tables, children first (the reverse of the import order), for ``--reset``: a
+    fixed list of the case tables missed the enforcement and fund tables that reference cases, and
+    the DELETE of cases failed on their foreign keys. Staff are kept (accounts refer to them)."""
+    from casewatch.cases.importing.tables import IMPORT_ORDER, spec
+
+    return [spec(t).db_table for t in reversed(IMPORT_ORDER) if t != "staff"]
 
 
 class PeakRss:
@@ -291,7 +286,7 @@ def import_handler(command: BaseCommand, opts) -> None:
         if not opts["reset"]:
             raise CommandError("the database already holds cases; use a scratch database or --reset")
         with connection.cursor() as cur:
-            for table in RESET_TABLES:
+            for table in reset_tables():
                 cur.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
     write(f"database: {connection.vendor} {connection.settings_dict.get('NAME')}")
     with tempfile.TemporaryDirectory(prefix="cw-bench-") as tmp:
