@@ -410,6 +410,7 @@ def custody_list(request):
         "deadlines/custody_list.html",
         {
             "page": page,
+            "table": custody_table(page),
             "only": only,
             "counts": {
                 "all": qs.count(),
@@ -418,6 +419,39 @@ def custody_list(request):
             },
             **_as_of_context(),
         },
+    )
+
+
+def custody_table(page) -> tables.Table:
+    """The custody chain's rows on the page (the shared partial): masked person, case, stage, basis."""
+    from django.urls import reverse
+    from django.utils.html import format_html
+
+    C = tables.Column  # noqa: N806 - short constructor keeps the columns readable
+    yes, no = _("yes,no").split(",")
+
+    def gap(c):  # days held without a legal basis stand out
+        return format_html('<span class="light-red">{}</span>', c.gap_days) if c.gap_days else c.gap_days
+
+    return tables.Table(
+        [
+            C(_("Person"), lambda c: c.person_masked, css="masked"),
+            C(
+                _("Case number"),
+                lambda c: c.case_number,
+                link=lambda c: reverse("deadlines:case_panel", args=[c.case_id]) if c.case_id else "",
+            ),
+            C(_("Unit"), lambda c: c.unit_label),
+            C(_("stage"), lambda c: c.stage_label),
+            C(_("stage started"), lambda c: c.stage_started),
+            C(_("legal basis until"), lambda c: c.basis_until),
+            C(_("days left"), lambda c: c.days_left, num=True),
+            C(_("days without legal basis"), lambda c: c.gap_days, num=True, show=gap),
+            C(_("in custody"), lambda c: yes if c.in_custody else no),
+        ],
+        page,
+        empty=_("No one."),
+        testid="custody",
     )
 
 

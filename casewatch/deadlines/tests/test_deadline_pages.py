@@ -81,6 +81,12 @@ def test_custody_page_and_api_are_scoped_and_masked(world, client):
     page = client.get("/deadlines/custody/").content.decode()
     assert world.case_in.case_number in page
     assert "330212199001017777" not in page and "3302**********7777" in page
+    # the shared table partial: test id kept, the masked cell marked, the case linked to its panel
+    table = page[
+        page.index('data-testid="custody"') : page.index("</table>", page.index('data-testid="custody"'))
+    ]
+    assert 'masked">3302**********7777</td>' in table
+    assert f'<a href="/deadlines/case/{world.case_in.pk}/">{world.case_in.case_number}</a>' in table
     api = client.get("/api/v1/deadlines/custody").json()
     assert api["count"] == 1
     row = api["items"][0]
