@@ -249,13 +249,42 @@ def settings_page(request):
         "deadlines/settings.html",
         {
             "form": form,
-            "lights": lights,
-            "history": history,
+            **settings_tables(lights, history),
             "ladder": ladder,
             "points": services.points(),
             "can_supervise": user_can(request.user, Action.SUPERVISE),
         },
     )
+
+
+def settings_tables(lights: list[dict], history: list[dict]) -> dict[str, tables.Table]:
+    """The active light rules and their versions, for the shared table partial."""
+    C = tables.Column  # noqa: N806 - short constructor keeps the columns readable
+    lights_table = tables.Table(
+        [
+            C(_("Case type"), lambda c: c["case_type"]),
+            C(_("Yellow from share used"), lambda c: c["share"]),
+            C(_("Yellow at days left"), lambda c: c["yellow_days_left"], num=True),
+            C(_("Red at days left"), lambda c: c["red_days_left"], num=True),
+            C(_("Long-pending classes (months)"), lambda c: c["months"]),
+        ],
+        lights,
+        testid="light-rules",
+    )
+    history_table = tables.Table(
+        [
+            C(_("Case type"), lambda r: r["case_type"]),
+            C(_("version"), lambda r: r["version"], num=True),
+            C(_("Created"), lambda r: r["created_at"]),
+            C(_("By"), lambda r: r["by"]),
+            C(_("Status"), lambda r: _("active") if r["active"] else _("replaced")),
+            C(_("Reason for the change"), lambda r: r["note"]),
+        ],
+        history,
+        empty=_("Built-in defaults; no version saved yet."),
+        testid="light-rule-versions",
+    )
+    return {"lights_table": lights_table, "history_table": history_table}
 
 
 class ConfirmForm(forms.Form):

@@ -72,6 +72,17 @@ def test_settings_form_names_the_field_in_error(world, client):
     good = bad | {"yellow_share_num": "2", "long_pending_months": "12,18"}
     assert client.post("/deadlines/settings/", good).status_code == 302
     assert LightRule.objects.get().yellow_share_num == 2
+    # the active rules and the versions through the shared table partial (test ids on the tables)
+    shown = client.get("/deadlines/settings/").content.decode()
+    versions = shown[shown.index('data-testid="light-rule-versions"') :]
+    versions = versions[: versions.index("</table>")]
+    assert '<td>民事审判案件</td><td class="num">1</td>' in versions and "<td>有效</td>" in versions
+    rules = shown[shown.index('data-testid="light-rules"') :]
+    rules = rules[: rules.index("</table>")]
+    assert (
+        '<td>民事审判案件</td><td>2/3</td><td class="num">15</td><td class="num">5</td><td>12、18</td>'
+        in rules
+    )
     client.force_login(world.user("district_handler"))
     assert client.post("/deadlines/settings/", good).status_code == 403
 
