@@ -151,6 +151,27 @@ def test_failed_write_publishes_nothing(tmp_path, lake_tables):
     assert contents(path, "cases") == before
 
 
+def test_a_failed_rebuild_publishes_nothing_though_its_tables_were_committed_one_by_one(
+    tmp_path, lake_tables
+):
+    """A fresh generation commits and checkpoints each replaced table (memory: one table, not
+    all); it is still all or nothing, because the private file is published only at the end."""
+    path = tmp_path / "warm.duckdb"
+    st.build_from_tables(path, lake_tables)
+    before = contents(path, "cases")
+    with pytest.raises(ZeroDivisionError), st.write(path, fresh=True) as w:
+        assert w.fresh
+        w.replace("cases", rows=lake_tables["cases"].slice(0, 2))
+        w.replace("events", batches=[lake_tables["events"].slice(0, 3), lake_tables["events"].slice(3, 4)])
+        ((n,),) = w.con.execute("SELECT count(*) FROM main.events").fetchall()
+        assert n == 7  # slices inserted one after another
+        1 / 0  # noqa: B018
+    assert contents(path, "cases") == before
+    assert not list(tmp_path.glob(".*.tmp*"))
+    with st.write(path) as w:  # a sync over the published store: one transaction, as before
+        assert not w.fresh
+
+
 def test_engine_runs_the_catalogue_over_the_attached_store(tmp_path, lake_tables):
     path = tmp_path / "warm.duckdb"
     st.build_from_tables(path, lake_tables)
