@@ -25,6 +25,45 @@ from pathlib import Path
 import pyarrow as pa
 
 
+class Clock:
+    """Wall and CPU seconds of a block (``with Clock() as c: …``; ``str(c)`` prints both)."""
+
+    def __enter__(self):
+        self.wall0, self.cpu0 = time.perf_counter(), time.process_time()
+        return self
+
+    def __exit__(self, *exc):
+        self.wall = time.perf_counter() - self.wall0
+        self.cpu = time.process_time() - self.cpu0
+
+    def __str__(self):
+        return f"{self.wall:7.2f} s wall {self.cpu:7.2f} s CPU"
+
+
+def rule_columns() -> dict[str, list[str]]:
+    """Per canonical table, the columns the built-in rules read (from their SQL)."""
+    import sqlglot
+    from sqlglot import exp
+
+    from casewatch.analytics import schema
+    from casewatch.analytics.rules import RULES
+
+    cols: dict[str, set[str]] = {}
+    for rule in RULES:
+        names = {c.name for c in sqlglot.parse_one(rule.sql, read="duckdb").find_all(exp.Column)}
+        for table in rule.tables:
+            cols.setdefault(table, set()).update(n for n in schema.TABLES[table].names if n in names)
+    return {t: sorted(c) for t, c in cols.items()}
+
+
+def floor_scan(con, alias: str = "store") -> None:
+    """The screening floor: read and decode every column the rules read, once (max of a hash
+    per column)."""
+    for table, cols in rule_columns().items():
+        select = ", ".join(f'max(hash("{c}"))' for c in cols)
+        con.execute(f"SELECT {select} FROM {alias}.main.{table}").fetchall()  # noqa: S608 - names from the schema
+
+
 @dataclass
 class BenchResult:
     """One benchmark run."""

@@ -17,50 +17,15 @@ No Django: the store is attached read-only and never written.
 from __future__ import annotations
 
 import datetime as dt
-import time
 from pathlib import Path
+
+from casewatch.analytics.bench import Clock, floor_scan, rule_columns
 
 
 def arguments(parser):
     parser.add_argument("--store", required=True, help="a warm analytics store (warm.duckdb)")
     parser.add_argument("--as-of", default="2026-09-30")
     parser.add_argument("--fraction", type=float, default=0.01, help="share of cases in the incremental run")
-
-
-class _Clock:
-    def __enter__(self):
-        self.wall0, self.cpu0 = time.perf_counter(), time.process_time()
-        return self
-
-    def __exit__(self, *exc):
-        self.wall = time.perf_counter() - self.wall0
-        self.cpu = time.process_time() - self.cpu0
-
-    def __str__(self):
-        return f"{self.wall:7.2f} s wall {self.cpu:6.2f} s CPU"
-
-
-def rule_columns() -> dict[str, list[str]]:
-    """Per canonical table, the columns the built-in rules read (from their SQL)."""
-    import sqlglot
-    from sqlglot import exp
-
-    from casewatch.analytics import schema
-    from casewatch.analytics.rules import RULES
-
-    cols: dict[str, set[str]] = {}
-    for rule in RULES:
-        names = {c.name for c in sqlglot.parse_one(rule.sql, read="duckdb").find_all(exp.Column)}
-        for table in rule.tables:
-            cols.setdefault(table, set()).update(n for n in schema.TABLES[table].names if n in names)
-    return {t: sorted(c) for t, c in cols.items()}
-
-
-def floor_scan(con, alias: str = "store") -> None:
-    """Read and decode every column the rules read, once."""
-    for table, cols in rule_columns().items():
-        select = ", ".join(f'max(hash("{c}"))' for c in cols)
-        con.execute(f"SELECT {select} FROM {alias}.main.{table}").fetchall()  # noqa: S608 - names from the schema
 
 
 def _rows(result) -> set[tuple]:
@@ -79,7 +44,7 @@ def handler(cmd, opts):
     engine = DuckDBEngine().attach_store(path)
     floors = []
     for _ in range(2):
-        with _Clock() as clock:
+        with Clock() as clock:
             floor_scan(engine.con)
         floors.append(clock)
     floor = min(floors, key=lambda c: c.cpu)
@@ -97,14 +62,14 @@ def handler(cmd, opts):
     results = {}
     for label, is_fused in (("rules' own SQL", False), ("fused event pass", True)):
         engine = DuckDBEngine(fused=is_fused).attach_store(path)
-        with _Clock() as full:
+        with Clock() as full:
             results[is_fused, "full"] = result = engine.run(as_of=as_of)
         write(
             f"full catalogue, {label:16s} {full}   = {full.cpu / max(floor.cpu, 1e-9):.1f}× floor CPU "
             f"({result.summary.findings:,} findings)   target ≤ 2×"
         )
         engine.run(as_of=as_of, case_keys=keys[:10])  # warm the connection
-        with _Clock() as inc:
+        with Clock() as inc:
             results[is_fused, "inc"] = scoped = engine.run(as_of=as_of, case_keys=keys)
         write(
             f"incremental {fraction:.0%} ({len(keys):,} cases), {label:16s} {inc}   = "

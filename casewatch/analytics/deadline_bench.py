@@ -13,7 +13,8 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import time
+
+from casewatch.analytics.bench import Clock
 
 CASE_COLUMNS = (
     "unit_code",
@@ -37,19 +38,6 @@ EVENT_COLUMNS = (
 )
 
 
-class _Clock:
-    def __enter__(self):
-        self.wall0, self.cpu0 = time.perf_counter(), time.process_time()
-        return self
-
-    def __exit__(self, *exc):
-        self.wall = time.perf_counter() - self.wall0
-        self.cpu = time.process_time() - self.cpu0
-
-    def __str__(self):
-        return f"{self.wall:6.2f} s wall {self.cpu:6.2f} s CPU"
-
-
 def bench(store: str, as_of: dt.date, write=print) -> dict:
     from casewatch.analytics import deadlines as dl
     from casewatch.analytics.engines import DuckDBEngine
@@ -58,13 +46,13 @@ def bench(store: str, as_of: dt.date, write=print) -> dict:
     engine._expose(as_of, None)
     con = engine.con
     figures = {}
-    with _Clock() as floor:
+    with Clock() as floor:
         for table, cols in (("cases", CASE_COLUMNS), ("events", EVENT_COLUMNS)):
             agg = ", ".join(f"max(hash({c}))" for c in cols)
             con.execute(f"SELECT count(*), {agg} FROM lake.{table}").fetchall()  # noqa: S608 - constants
     write(f"deadline state · store {store} · as of {as_of} · load average {os.getloadavg()[0]:.1f}")
     write(f"floor: one scan of the {len(CASE_COLUMNS) + len(EVENT_COLUMNS)} columns read   {floor}")
-    with _Clock() as c:
+    with Clock() as c:
         pending = dl.deadline_state(con, as_of)
     write(f"pending cases ({pending.num_rows:,})                 {c}")
     figures["pending"] = (c.wall, c.cpu)
@@ -73,7 +61,7 @@ def bench(store: str, as_of: dt.date, write=print) -> dict:
         "FROM lake.cases"
     )
     for i in (1, 2):
-        with _Clock() as c:
+        with Clock() as c:
             every = dl.deadline_state(con, as_of)
         write(f"every case as pending ({every.num_rows:,}), run {i}  {c}   target ≤ 3 s for 1M")
         figures[f"all{i}"] = (c.wall, c.cpu)
@@ -85,11 +73,11 @@ def bench(store: str, as_of: dt.date, write=print) -> dict:
     )
     changed = con.sql("SELECT * FROM bench_changed").to_arrow_table()
     engine.expose(as_of, case_keys=[tuple(r) for r in con.execute("SELECT * FROM bench_changed").fetchall()])
-    with _Clock() as c:
+    with Clock() as c:
         fresh = dl.deadline_state(con, as_of)
     write(f"the 1% changed cases ({changed.num_rows:,}; {fresh.num_rows:,} pending)  {c}")
     figures["changed"] = (c.wall, c.cpu)
-    with _Clock() as c:
+    with Clock() as c:
         merged = dl.merge_state(full, changed, fresh)
     write(f"merge into the full pending state ({merged.num_rows:,} rows)  {c}")
     figures["merge"] = (c.wall, c.cpu)

@@ -26,10 +26,11 @@ from __future__ import annotations
 import datetime as dt
 import resource
 import shutil
-import time
 from pathlib import Path
 
 from django.conf import settings
+
+from casewatch.analytics.bench import Clock, floor_scan, rule_columns
 
 
 def arguments(parser):
@@ -53,44 +54,6 @@ def arguments(parser):
         action="store_true",
         help="also time `warehouse rebuild` and a no-change `warehouse sync` on the configured database",
     )
-
-
-class _Clock:
-    """Wall and CPU seconds of a block."""
-
-    def __enter__(self):
-        self.wall0, self.cpu0 = time.perf_counter(), time.process_time()
-        return self
-
-    def __exit__(self, *exc):
-        self.wall = time.perf_counter() - self.wall0
-        self.cpu = time.process_time() - self.cpu0
-
-    def __str__(self):
-        return f"{self.wall:7.2f} s wall {self.cpu:7.2f} s CPU"
-
-
-def rule_columns() -> dict[str, list[str]]:
-    """Per canonical table, the columns the built-in rules read (from their SQL)."""
-    import sqlglot
-    from sqlglot import exp
-
-    from casewatch.analytics import schema
-    from casewatch.analytics.rules import RULES
-
-    cols: dict[str, set[str]] = {}
-    for rule in RULES:
-        names = {c.name for c in sqlglot.parse_one(rule.sql, read="duckdb").find_all(exp.Column)}
-        for table in rule.tables:
-            cols.setdefault(table, set()).update(n for n in schema.TABLES[table].names if n in names)
-    return {t: sorted(c) for t, c in cols.items()}
-
-
-def floor_scan(con, alias: str = "store") -> None:
-    """Read and decode every column the rules read, once (max of a hash per column)."""
-    for table, cols in rule_columns().items():
-        select = ", ".join(f'max(hash("{c}"))' for c in cols)
-        con.execute(f"SELECT {select} FROM {alias}.main.{table}").fetchall()  # noqa: S608 - names from the schema
 
 
 def _delta(con, fraction: float, alias: str = "lake"):
@@ -126,7 +89,7 @@ def derived_only(cmd, opts):
     shutil.copyfile(source, path)
     params = derive_params()
     try:
-        with _Clock() as full, st.write(path, fresh=False) as w:
+        with Clock() as full, st.write(path, fresh=False) as w:
             w.derive([derived.BY_NAME[n] for n in derived.BY_NAME], params)
             w.con.execute("DELETE FROM main._derived")  # every derived table computed in full
         write(f"derived tables, full build    {full}   (incl. copying the generation)")
@@ -138,10 +101,10 @@ def derived_only(cmd, opts):
             con, float(opts.get("fraction") or 0.01), alias="store.main"
         )
         con.close()
-        with _Clock() as plain, st.write(path) as w:
+        with Clock() as plain, st.write(path) as w:
             w.apply_delta("cases", cases_delta)
             w.apply_delta("events", events_delta)
-        with _Clock() as sync, st.write(path) as w:
+        with Clock() as sync, st.write(path) as w:
             w.apply_delta("cases", cases_delta)
             w.apply_delta("events", events_delta)
             w.derive(derived.SPECS, params)
@@ -176,12 +139,12 @@ def handler(cmd, opts):
     figures = {}
     write(f"== warm analytics store · lake {lake} · as of {as_of} · store {path}")
 
-    with _Clock() as old_load:
+    with Clock() as old_load:
         before = DuckDBEngine().load_parquet_dir(lake)
-    with _Clock() as old_full:
+    with Clock() as old_full:
         before.run(as_of=as_of)
     before.close()
-    with _Clock() as build:
+    with Clock() as build:
         rows = st.build_from_lake(path, lake)
     size = path.stat().st_size
     write(f"build store from the lake     {build}   ({sum(rows.values()):,} rows, {size / 2**20:,.0f} MiB)")
@@ -190,14 +153,14 @@ def handler(cmd, opts):
     engine = DuckDBEngine().attach_store(path)
     floors = []
     for _ in range(2):
-        with _Clock() as floor:
+        with Clock() as floor:
             floor_scan(engine.con)
         floors.append(floor)
     floor = min(floors, key=lambda c: c.cpu)
     n_cases = rows["cases"]
     write(f"floor: one scan of the rule columns {floor}   ({sum(map(len, rule_columns().values()))} columns)")
 
-    with _Clock() as full:
+    with Clock() as full:
         result = engine.run(as_of=as_of)
     write(
         f"full catalogue (store attached) {full}   = {full.cpu / max(floor.cpu, 1e-9):.1f}× floor CPU "
@@ -223,10 +186,10 @@ def handler(cmd, opts):
     ).to_arrow_table()
     keys = [tuple(r) for r in con.execute("SELECT unit_code, case_number FROM bench_changed").fetchall()]
     engine.close()
-    with _Clock() as copy:
+    with Clock() as copy:
         shutil.copyfile(path, path.with_name(path.name + ".copy"))
     path.with_name(path.name + ".copy").unlink()
-    with _Clock() as sync:
+    with Clock() as sync:
         with st.write(path) as w:
             w.apply_delta("cases", cases_delta)
             w.apply_delta("events", events_delta)
@@ -239,7 +202,7 @@ def handler(cmd, opts):
 
     engine = DuckDBEngine().attach_store(path)
     engine.run(as_of=as_of, case_keys=keys[:10])  # warm the connection (calendar, catalogue)
-    with _Clock() as inc:
+    with Clock() as inc:
         inc_result = engine.run(as_of=as_of, case_keys=keys)
     write(
         f"incremental {fraction:.0%} ({len(keys):,} cases) {inc}   = {inc.cpu / max(full.cpu, 1e-9):.1%} of the full "
@@ -247,18 +210,18 @@ def handler(cmd, opts):
     )
 
     engine._expose(as_of, None)
-    with _Clock() as state:
+    with Clock() as state:
         pending = dl.deadline_state(engine.con, as_of)
     write(f"deadline state, pending cases {state}   ({pending.num_rows:,} cases)   target ≤ 3 s for 1M")
     engine.con.execute(
         "CREATE OR REPLACE VIEW main.cases AS SELECT * REPLACE ('pending' AS status, CAST(NULL AS DATE) AS closed_at) "
         "FROM lake.cases"
     )
-    with _Clock() as state_all:
+    with Clock() as state_all:
         every = dl.deadline_state(engine.con, as_of)
     write(f"deadline state, every case    {state_all}   ({every.num_rows:,} cases counted as pending)")
     engine.expose(as_of, case_keys=keys)
-    with _Clock() as state_inc:
+    with Clock() as state_inc:
         scoped = dl.deadline_state(engine.con, as_of)
     write(f"deadline state, the {fraction:.0%} changed {state_inc}   ({scoped.num_rows:,} pending of them)")
     engine.close()
@@ -268,7 +231,7 @@ def handler(cmd, opts):
     from casewatch.analytics import enforcement as enf
     from casewatch.analytics.engines.base import lake_path
 
-    with _Clock() as enf_store:
+    with Clock() as enf_store:
         econ = enf.connect(store=path)
         n_listings = enf.listing_state(econ, as_of).num_rows
         enf.eligibility(econ, as_of)
@@ -278,7 +241,7 @@ def handler(cmd, opts):
         for n in enf.ENF_TABLES
         if lake_path(lake, n) and lake_path(lake, n).is_file()
     }
-    with _Clock() as enf_loaded:
+    with Clock() as enf_loaded:
         econ = enf.connect(present)
         enf.listing_state(econ, as_of)
         enf.eligibility(econ, as_of)
@@ -305,9 +268,9 @@ def handler(cmd, opts):
         from casewatch.cases.models import Case
 
         n_db = Case.objects.count()
-        with _Clock() as rebuild:
+        with Clock() as rebuild:
             warehouse.rebuild()
-        with _Clock() as noop:
+        with Clock() as noop:
             warehouse.sync()
         write(f"registry ({n_db:,} cases): warehouse rebuild {rebuild}; sync with nothing changed {noop}")
     if not opts.get("keep"):
