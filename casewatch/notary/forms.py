@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from casewatch.notary.catalogue import CHECKLIST
@@ -26,8 +27,34 @@ class RequestForm(forms.Form):
     )
 
 
+def errors(form: forms.Form) -> list[str]:
+    """The form's errors, each as ``中文 / English`` with the field's label."""
+    out = []
+    for name, errs in form.errors.as_data().items():
+        field = form.fields.get(name)
+        for err in errs:
+            parts = []
+            for lang in ("zh-hans", "en"):
+                with translation.override(lang):
+                    text = " ".join(str(m) for m in err)
+                    label = str(field.label) if field is not None and field.label else ""
+                    parts.append(f"{label}: {text}" if label else text)
+            out.append(parts[0] if parts[0] == parts[1] else " / ".join(parts))
+    return out
+
+
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=300)
+
+
+class MaterialCheckForm(forms.Form):
+    """Whether the notary found the material in order: ``1`` checked, ``0`` not (no other value)."""
+
+    ok = forms.TypedChoiceField(
+        label=_("Material checked"),
+        choices=[("1", _("checked")), ("0", _("not checked"))],
+        coerce=lambda v: v == "1",
+    )
 
 
 class DeliveryForm(forms.Form):

@@ -22,7 +22,8 @@ from casewatch.core.services import get_scoped_or_404, reveal
 from casewatch.notary import certificates, importing, services, tables
 from casewatch.notary.catalogue import material_label
 from casewatch.notary.choices import Channel, ItemStatus
-from casewatch.notary.forms import DeliveryForm, ImportForm, ReasonForm, RequestForm
+from casewatch.notary.forms import DeliveryForm, ImportForm, MaterialCheckForm, ReasonForm, RequestForm
+from casewatch.notary.forms import errors as form_errors
 from casewatch.notary.models import Application, Certificate, Item, Material, MatterType
 from casewatch.problems import evidence
 
@@ -140,7 +141,12 @@ def item_action(request, pk, action):
 @require_POST
 def material_check(request, pk):
     material = get_scoped_or_404(request.user, Material, Action.HANDLE, pk=pk)
-    services.check_material(request.user, material, request.POST.get("ok", "1") == "1")
+    form = MaterialCheckForm(request.POST)
+    if not form.is_valid():
+        for text in form_errors(form):
+            messages.error(request, text)
+    else:
+        services.check_material(request.user, material, form.cleaned_data["ok"])
     return redirect("notary:application_detail", material.item.application_id)
 
 
@@ -178,8 +184,11 @@ def certificate_file(request, pk, fmt):
 @require_POST
 def certificate_revoke(request, pk):
     cert = get_scoped_or_404(request.user, Certificate, Action.CHANGE, pk=pk)
+    form = ReasonForm(request.POST)
     try:
-        services.revoke(request.user, cert, request.POST.get("reason", ""))
+        if not form.is_valid():
+            raise ValidationError(form_errors(form))
+        services.revoke(request.user, cert, form.cleaned_data["reason"])
     except ValidationError as exc:
         _errors(request, exc)
     else:
