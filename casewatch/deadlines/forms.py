@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from casewatch.analytics.schema import CASE_TYPES
+from casewatch.core.choices import Action
+from casewatch.core.models import Unit
 from casewatch.deadlines.labels import zh
 from casewatch.deadlines.models import LightRule, parse_months
 
@@ -76,3 +79,39 @@ class DateRangeForm(forms.Form):
         if data.get("start") and data.get("end") and data["start"] > data["end"]:
             raise ValidationError(_("The start date is after the end date."), code="range")
         return data
+
+
+def errors(form: forms.Form) -> list[str]:
+    """The form's errors, each as ``中文 / English`` with the field's label."""
+    out = []
+    for name, errs in form.errors.as_data().items():
+        field = form.fields.get(name)
+        for err in errs:
+            parts = []
+            for lang in ("zh-hans", "en"):
+                with translation.override(lang):
+                    text = " ".join(str(m) for m in err)
+                    label = str(field.label) if field is not None and field.label else ""
+                    parts.append(f"{label}: {text}" if label else text)
+            out.append(parts[0] if parts[0] == parts[1] else " / ".join(parts))
+    return out
+
+
+def display_token_units(user):
+    """The units a wall display may show for ``user``: the ones they may see, city to agency."""
+    return Unit.objects.restrict(user, Action.VIEW).filter(kind__in=("city", "district", "agency"))
+
+
+class DisplayTokenForm(forms.Form):
+    """A new wall-display token: a unit the user may see (by code) and a name."""
+
+    unit = forms.ModelChoiceField(label=_("Scope"), queryset=None, to_field_name="code")
+    name = forms.CharField(label=_("Name"), max_length=80)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = display_token_units(user)
+
+
+class RevokeTokenForm(forms.Form):
+    revoke = forms.IntegerField(min_value=1)

@@ -25,6 +25,7 @@ from casewatch.core.models import Unit
 from casewatch.core.pagination import paginate
 from casewatch.core.permissions import user_can
 from casewatch.core.services import get_scoped_or_404, record_export
+from casewatch.deadlines import forms as dl_forms
 from casewatch.deadlines import labels, services
 from casewatch.deadlines.choices import Light
 from casewatch.deadlines.forms import LightRuleForm
@@ -361,17 +362,23 @@ def token_list(request):
     services.require(request.user, Action.SUPERVISE)
     raw = None
     if request.method == "POST":
-        if request.POST.get("revoke"):
-            if not request.POST["revoke"].isdigit():
+        if "revoke" in request.POST:
+            revoke = dl_forms.RevokeTokenForm(request.POST)
+            if not revoke.is_valid():  # not a token id: no such token
                 raise Http404(_("Not found."))
-            services.revoke_display_token(request.user, int(request.POST["revoke"]))
+            services.revoke_display_token(request.user, revoke.cleaned_data["revoke"])
             messages.success(request, _("Display token revoked."))
             return redirect("deadlines:token_list")
-        _token, raw = services.issue_display_token(
-            request.user, request.POST.get("unit", ""), request.POST.get("name", "")
-        )
+        form = dl_forms.DisplayTokenForm(request.POST, user=request.user)
+        if form.is_valid():
+            _token, raw = services.issue_display_token(
+                request.user, form.cleaned_data["unit"].code, form.cleaned_data["name"]
+            )
+        else:
+            for text in dl_forms.errors(form):
+                messages.error(request, text)
     tokens = DisplayToken.objects.restrict(request.user, Action.VIEW).select_related("unit")
-    units = Unit.objects.restrict(request.user, Action.VIEW).filter(kind__in=("city", "district", "agency"))
+    units = dl_forms.display_token_units(request.user)
     return render(request, "deadlines/token_list.html", {"tokens": tokens, "units": units, "raw": raw})
 
 
