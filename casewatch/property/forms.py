@@ -1,9 +1,11 @@
 """Forms of the centre (the counter, loans, disposal, transfers, counts)."""
 
 from django import forms
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from casewatch.property import choices as C
+from casewatch.property.models import Location
 
 ACTIONS = [
     ("check_in", _("Check in")),
@@ -66,3 +68,51 @@ class InventoryForm(forms.Form):
     zone = forms.CharField(label=_("Zone code (empty: whole centre)"), max_length=40, required=False)
     mode = forms.ChoiceField(label=_("Mode"), choices=C.InventoryMode.choices)
     reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
+
+
+def errors(form: forms.Form) -> list[str]:
+    """The form's errors, each as ``中文 / English`` with the field's label."""
+    out = []
+    for name, errs in form.errors.as_data().items():
+        field = form.fields.get(name)
+        for err in errs:
+            parts = []
+            for lang in ("zh-hans", "en"):
+                with translation.override(lang):
+                    text = " ".join(str(m) for m in err)
+                    label = str(field.label) if field is not None and field.label else ""
+                    parts.append(f"{label}: {text}" if label else text)
+            out.append(parts[0] if parts[0] == parts[1] else " / ".join(parts))
+    return out
+
+
+class CentreForm(forms.Form):
+    """The centre a count starts in: one of the user's centres (an unknown code is refused, it
+    used to fall back silently to the first centre)."""
+
+    centre = forms.ChoiceField(label=_("Centre"))
+
+    def __init__(self, *args, centres, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.centres = {c.code: c for c in centres}
+        self.fields["centre"].choices = [(c.code, c.name) for c in centres]
+
+
+class InventoryScanForm(forms.Form):
+    """One read during a count: the label code (an unknown code is kept: it is an unexpected item)
+    and, if given, a location of the inventory's centre."""
+
+    code = forms.CharField(label=_("Label code"), max_length=40)
+    location = forms.CharField(label=_("Location code"), max_length=40, required=False)
+
+    def __init__(self, *args, centre, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.centre = centre
+
+    def clean_location(self):
+        code = self.cleaned_data["location"].strip().upper()
+        if code and not Location.objects.filter(code=code, centre=self.centre).exists():
+            raise forms.ValidationError(
+                _("%(location)s: no such location in this centre."), params={"location": code}
+            )
+        return code

@@ -127,8 +127,13 @@ def inventory_list(request):
     centres = list(_centres(request.user))
     if request.method == "POST":
         services.require(request.user, Action.HANDLE)
-        if form.is_valid() and centres:
-            centre = next((c for c in centres if c.code == request.POST.get("centre")), centres[0])
+        where = forms.CentreForm(request.POST, centres=centres)
+        where_ok, form_ok = where.is_valid(), form.is_valid()
+        if not where_ok:
+            for text in forms.errors(where):
+                messages.error(request, text)
+        if where_ok and form_ok:
+            centre = where.centres[where.cleaned_data["centre"]]
             zone = None
             if form.cleaned_data["zone"]:
                 zone = Location.objects.filter(
@@ -180,9 +185,14 @@ def inventory_detail(request, pk: int):
                     % result,
                 )
             else:
-                inventory.scan(
-                    request.user, inv, request.POST.get("code", ""), request.POST.get("location", "")
-                )
+                form = forms.InventoryScanForm(request.POST, centre=inv.centre)
+                if form.is_valid():
+                    inventory.scan(
+                        request.user, inv, form.cleaned_data["code"], form.cleaned_data["location"]
+                    )
+                else:
+                    for text in forms.errors(form):
+                        messages.error(request, text)
         except PropertyError as exc:
             messages.error(request, exc.text())
         return redirect("property:inventory_detail", pk=pk)
