@@ -396,7 +396,7 @@ def report(request):
     if request.method == "POST":
         form = forms.ReportForm(request.POST)
         if not form.is_valid():
-            for e in form.non_field_errors():
+            for e in forms.errors(form):
                 messages.error(request, e)
             return redirect("campaign:report")
         d = form.cleaned_data
@@ -409,7 +409,7 @@ def report(request):
                 unit,
                 start,
                 end,
-                staged=bool(request.POST.get("staged")),
+                staged=d["staged"],
                 enforcement_until=d.get("enforcement_until"),
             )
         except ValidationError as exc:
