@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from casewatch.campaign.choices import LinkKind, NormKind, NormStatus, SessionForm, TopicStatus
 from casewatch.core.choices import Action
+from casewatch.core.forms import bilingual_errors as errors  # noqa: F401 - re-exported to the views
 from casewatch.core.models import Unit
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -137,19 +138,3 @@ class ReportForm(forms.Form):
 def default_period(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
     today = today or timezone.localdate()
     return dt.date(today.year, 1, 1), today
-
-
-def errors(form: forms.Form) -> list[str]:
-    """The form's errors, each as ``中文 / English`` with the field's label."""
-    out = []
-    for name, errs in form.errors.as_data().items():
-        field = form.fields.get(name)
-        for err in errs:
-            parts = []
-            for lang in ("zh-hans", "en"):
-                with translation.override(lang):
-                    text = " ".join(str(m) for m in err)
-                    label = str(field.label) if field is not None and field.label else ""
-                    parts.append(f"{label}: {text}" if label else text)
-            out.append(parts[0] if parts[0] == parts[1] else " / ".join(parts))
-    return out

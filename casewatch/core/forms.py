@@ -2,7 +2,7 @@
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -63,3 +63,29 @@ class IdsField(forms.Field):
             return list(dict.fromkeys(int(v) for v in values))
         except (TypeError, ValueError):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+def bilingual_errors(form: forms.Form) -> list[str]:
+    """A bound form's errors, each as ``中文 / English`` with the field's label (one language when
+    both read the same, e.g. a message the form wrote bilingual already). Every app's POST forms
+    report through this, so a refused input reads the same everywhere."""
+    out = []
+    for name, errs in form.errors.as_data().items():
+        field = form.fields.get(name)
+        for err in errs:
+            parts = []
+            for lang in ("zh-hans", "en"):
+                with translation.override(lang):
+                    text = " ".join(str(m) for m in err)
+                    label = str(field.label) if field is not None and field.label else ""
+                    parts.append(f"{label}: {text}" if label else text)
+            out.append(parts[0] if parts[0] == parts[1] or " / " in parts[0] else " / ".join(parts))
+    return out
+
+
+def form_errors(form: forms.Form) -> str:
+    """A form's errors as one line, each field by its label (in the reader's language)."""
+    return "; ".join(
+        f"{form.fields[k].label}: {' '.join(v)}" if k in form.fields else " ".join(v)
+        for k, v in form.errors.items()
+    )

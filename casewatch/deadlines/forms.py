@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from casewatch.analytics.schema import CASE_TYPES
 from casewatch.core.choices import Action
+from casewatch.core.forms import bilingual_errors as errors  # noqa: F401 - re-exported to the views
 from casewatch.core.models import Unit
 from casewatch.deadlines.labels import zh
 from casewatch.deadlines.models import LightRule, parse_months
@@ -79,22 +79,6 @@ class DateRangeForm(forms.Form):
         if data.get("start") and data.get("end") and data["start"] > data["end"]:
             raise ValidationError(_("The start date is after the end date."), code="range")
         return data
-
-
-def errors(form: forms.Form) -> list[str]:
-    """The form's errors, each as ``中文 / English`` with the field's label."""
-    out = []
-    for name, errs in form.errors.as_data().items():
-        field = form.fields.get(name)
-        for err in errs:
-            parts = []
-            for lang in ("zh-hans", "en"):
-                with translation.override(lang):
-                    text = " ".join(str(m) for m in err)
-                    label = str(field.label) if field is not None and field.label else ""
-                    parts.append(f"{label}: {text}" if label else text)
-            out.append(parts[0] if parts[0] == parts[1] else " / ".join(parts))
-    return out
 
 
 def display_token_units(user):

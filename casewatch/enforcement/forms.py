@@ -9,31 +9,14 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from casewatch.core.forms import IdsField
+from casewatch.core.forms import bilingual_errors as errors  # noqa: F401 - re-exported to the views
 
 REPAIR_STEPS = ("verify", "shield", "delete", "complete", "certificate", "revoke")
 BATCH_ACTIONS = ("approve", "publish", "push")
 MAX_INSTALMENTS = 60
-
-
-def errors(form: forms.Form) -> list[str]:
-    """The form's errors, each as ``中文 / English`` with the field's label (one language when both
-    read the same, e.g. a message the form wrote bilingual already)."""
-    out = []
-    for name, errs in form.errors.as_data().items():
-        field = form.fields.get(name)
-        for err in errs:
-            parts = []
-            for lang in ("zh-hans", "en"):
-                with translation.override(lang):
-                    text = " ".join(str(m) for m in err)
-                    label = str(field.label) if field is not None and field.label else ""
-                    parts.append(f"{label}: {text}" if label else text)
-            out.append(parts[0] if parts[0] == parts[1] or " / " in parts[0] else " / ".join(parts))
-    return out
 
 
 class RepairStepForm(forms.Form):

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from django import forms
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from casewatch.core.forms import bilingual_errors as errors  # noqa: F401 - re-exported to the views
 from casewatch.notary.catalogue import CHECKLIST
 from casewatch.notary.choices import CheckResult, Delivery
 
@@ -25,22 +25,6 @@ class RequestForm(forms.Form):
     message = forms.CharField(
         label=_("What is needed"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
     )
-
-
-def errors(form: forms.Form) -> list[str]:
-    """The form's errors, each as ``中文 / English`` with the field's label."""
-    out = []
-    for name, errs in form.errors.as_data().items():
-        field = form.fields.get(name)
-        for err in errs:
-            parts = []
-            for lang in ("zh-hans", "en"):
-                with translation.override(lang):
-                    text = " ".join(str(m) for m in err)
-                    label = str(field.label) if field is not None and field.label else ""
-                    parts.append(f"{label}: {text}" if label else text)
-            out.append(parts[0] if parts[0] == parts[1] else " / ".join(parts))
-    return out
 
 
 class ReasonForm(forms.Form):

@@ -1,9 +1,9 @@
 """Forms of the centre (the counter, loans, disposal, transfers, counts)."""
 
 from django import forms
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from casewatch.core.forms import bilingual_errors as errors  # noqa: F401 - re-exported to the views
 from casewatch.property import choices as C
 from casewatch.property.models import Location
 
@@ -68,22 +68,6 @@ class InventoryForm(forms.Form):
     zone = forms.CharField(label=_("Zone code (empty: whole centre)"), max_length=40, required=False)
     mode = forms.ChoiceField(label=_("Mode"), choices=C.InventoryMode.choices)
     reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
-
-
-def errors(form: forms.Form) -> list[str]:
-    """The form's errors, each as ``中文 / English`` with the field's label."""
-    out = []
-    for name, errs in form.errors.as_data().items():
-        field = form.fields.get(name)
-        for err in errs:
-            parts = []
-            for lang in ("zh-hans", "en"):
-                with translation.override(lang):
-                    text = " ".join(str(m) for m in err)
-                    label = str(field.label) if field is not None and field.label else ""
-                    parts.append(f"{label}: {text}" if label else text)
-            out.append(parts[0] if parts[0] == parts[1] else " / ".join(parts))
-    return out
 
 
 class CentreForm(forms.Form):

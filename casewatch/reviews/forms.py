@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from casewatch.analytics.schema import CASE_TYPES, PETITION_OUTCOMES
 from casewatch.cases.choices import choices
 from casewatch.core.choices import Action, Role
+from casewatch.core.forms import form_errors  # noqa: F401 - re-exported to the views
 from casewatch.core.models import Unit, User
 from casewatch.problems.choices import Measure, Severity
 from casewatch.reviews.choices import TRAIL_STEPS, FourType, ReviewKind
@@ -235,11 +236,3 @@ class AssignReviewerForm(forms.Form):
 
     def clean_kind(self):
         return self.cleaned_data.get("kind") or ReviewKind.REVIEW
-
-
-def form_errors(form) -> str:
-    """A form's errors as one line: each field by its label."""
-    return "; ".join(
-        f"{form.fields[k].label}: {' '.join(v)}" if k in form.fields else " ".join(v)
-        for k, v in form.errors.items()
-    )

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from casewatch.analytics.schema import ENUMS
 from casewatch.core.choices import Action
+from casewatch.core.forms import form_errors  # noqa: F401 - re-exported to the views
 from casewatch.core.models import Unit
 from casewatch.surveys.choices import (
     TOP_BOX_CHOICES,
@@ -45,14 +46,6 @@ class ScopedUnitMixin:
             raise forms.ValidationError(_("No unit with this code in your scope."))
         self.cleaned_data["unit"] = unit
         return code
-
-
-def form_errors(form) -> str:
-    """A form's errors as one line, each field by its label (in the reader's language)."""
-    return "; ".join(
-        f"{form.fields[k].label}: {' '.join(v)}" if k in form.fields else " ".join(v)
-        for k, v in form.errors.items()
-    )
 
 
 class WaveStatusForm(forms.Form):
